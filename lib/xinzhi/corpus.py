@@ -131,7 +131,7 @@ def count_han(text: str) -> int:
     """Number of Han characters in ``text`` (reading time is counted in these).
 
     >>> count_han("2035 年建成 AI 强国")
-    4
+    5
     """
     return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
 
@@ -402,15 +402,11 @@ def guess_encoding(raw: bytes) -> str | None:
     """Name the encoding ``raw`` most likely uses, or None if none fits as Chinese text."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "UTF-16"
-    sample = raw[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                if _looks_chinese(raw.decode(enc)):
-                    return "UTF-16-LE" if enc.endswith("le") else "UTF-16-BE"
-            except UnicodeDecodeError:
-                continue
-    for enc, label in (("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030"), ("big5", "Big5")):
+    candidates = [("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")]
+    if len(raw) % 2 == 0:
+        candidates += [("utf-16-le", "UTF-16-LE"), ("utf-16-be", "UTF-16-BE")]
+    candidates.append(("big5", "Big5"))
+    for enc, label in candidates:
         try:
             if _looks_chinese(raw.decode(enc)):
                 return label
@@ -597,14 +593,14 @@ def parse(text: str, *, source: Path | None = None) -> Corpus:
             if current is None:
                 raise CorpusError(
                     f"{name}, line {i + 1}: the heading '{title}' does not match the first "
-                    f"table of contents entry '{toc[0].title}'; the headings and the table "
-                    "of contents must agree"
+                    f"table of contents entry '{toc[0].title}'; the headings disagree with "
+                    "the table of contents"
                 )
             if any(_heading_key(title) == _heading_key(e.title) for e in toc[next_entry:]):
                 raise CorpusError(
                     f"{name}, line {i + 1}: the heading '{title}' is a later table of contents "
                     f"entry, but the next essay should be '{toc[next_entry].title}'; the "
-                    "headings and the table of contents must agree"
+                    "headings disagree with the table of contents (essays out of order?)"
                 )
             close_section()
             current["section_no"] += 1
@@ -614,7 +610,7 @@ def parse(text: str, *, source: Path | None = None) -> Corpus:
         if current is None:
             raise CorpusError(
                 f"{name}, line {i + 1}: text before the first essay heading "
-                f"'{toc[0].title}'; the headings and the table of contents must agree"
+                f"'{toc[0].title}'; the headings disagree with the table of contents"
             )
         if pending is None:
             pending = (i, [line])
