@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Bump when the token table's columns or rules change, so old caches are ignored.
-TOKEN_SCHEMA = 2
+TOKEN_SCHEMA = 3
 
 _lock = threading.Lock()
 
@@ -173,7 +173,7 @@ def content_tokens(text: str) -> list[str]:
     """:func:`tokenize`, then drop punctuation, white space and stopwords.
 
     >>> content_tokens("发展新质生产力的关键在于创新。")
-    ['发展', '新质生产力', '关键', '在于', '创新']
+    ['发展', '新质生产力', '关键在于', '创新']
     """
     return [t for t in tokenize(text) if not is_punct(t) and not is_stopword(t)]
 
@@ -228,7 +228,8 @@ def token_table(corpus: "Corpus", *, use_cache: bool = True) -> "pd.DataFrame":
         except Exception:  # a damaged cache is rebuilt, never trusted
             pass
 
-    tags = pos_tokenizer().word_tag_tab
+    # The domain dictionary's tags live on the tokenizer until posseg merges them.
+    tags = {**pos_tokenizer().word_tag_tab, **tokenizer().user_word_tag_tab}
     stop = stopwords()
     rows = {k: [] for k in ("pid", "essay", "position", "token", "start", "pos",
                             "is_stopword", "is_punct")}
