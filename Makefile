@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lab bench clean
+.PHONY: install test lab execute bench clean
 
 install: $(STAMP)
 
@@ -16,11 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Unit tests, doctests, the notebooks' rules, and nbval in strict mode: every committed
+# output of every notebook must reproduce.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests lib/xinzhi
+	$(BIN)/python -m pytest tests lib/xinzhi notebooks --nbval --nbval-current-env
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
+
+# Re-run every notebook in place (outputs are committed; the book shows them as they are).
+execute: $(STAMP)
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
