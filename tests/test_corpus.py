@@ -304,3 +304,15 @@ def test_bom_and_windows_line_endings_load_like_the_clean_file(tmp_path, raw_tex
         (p.pid, p.section, p.text) for p in corpus
     ]
     assert again.digest == corpus.digest  # same text, so the same token cache
+
+
+def test_an_installed_package_carries_the_essays(tmp_path):
+    """A non-editable install (a wheel's contents) loads the corpus with no arguments."""
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--no-index", "--target", str(target), str(ROOT)],
+                   check=True, capture_output=True)
+    code = "import xinzhi; c = xinzhi.load_corpus(); print(c.source.parent.name, len(c))"
+    out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
+                         cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["data", str(len(xinzhi.load_corpus()))]
