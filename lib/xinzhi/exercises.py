@@ -1,0 +1,806 @@
+"""Check exercise answers and print short feedback in Chinese.
+
+A notebook's answer cell leaves a blank and checks it::
+
+    answer = ...   # 在此填写
+    check("2.1", answer)
+
+:func:`check` prints one or two short lines and returns ``True`` or ``False``.  It never
+raises: not for a blank (``...``), not for an answer of any type, not for an unknown
+exercise id, not for a broken answer key.  Its output is plain and deterministic (no
+randomness, no object reprs), because notebooks commit it and nbval compares it:
+
+* blank (``...``, ``None``, empty or whitespace-only text, an empty collection, or a
+  template whose every item is ``...``): ``尚未作答：……`` and the hint;
+* right: ``✅ 正确！`` and the key's explanation, if it has one;
+* wrong: ``❌ 还不对。`` with what is wrong where that helps (``少了 2 项。``, ``偏大了。``),
+  and the hint.
+
+Answer keys
+-----------
+All keys live in one file, ``lib/xinzhi/data/answers.json``: a JSON object from exercise
+id to key, pretty-printed with sorted keys.  An id is ``"N.K"`` (chapter, exercise:
+``"2.1"``, ``"12.3"``); ids starting ``"demo."`` are examples for the docs and tests.
+Every key has
+
+``kind``
+    one of the kinds below;
+``answer``
+    the right answer, in the form the kind describes;
+``hint``
+    one short Chinese sentence, shown for blank and wrong answers;
+``explanation`` (optional)
+    shown after a right answer;
+``note`` (optional)
+    for authors; never printed.
+
+Kinds, and how answers are normalised before comparing:
+
+``"choice"``
+    An option letter.  ``answer``: ``"B"``, or a list of letters that are all accepted.
+    Optional ``options``: the letters offered, e.g. ``"ABCD"``.  ``"b"``, ``"Ｂ"``,
+    ``" (B) "``, ``"B。"`` all read as ``"B"``.
+``"text"``
+    A short string.  ``answer``: a string; optional ``accept``: a list of other accepted
+    strings.  Both sides are NFKC-normalised (full width to half width), zero-width
+    characters dropped, whitespace (including U+3000) collapsed and removed next to
+    Chinese, surrounding quotes and punctuation stripped, Latin case folded.
+``"number"``
+    A number.  ``answer``: int or float; optional ``tolerance`` (absolute, default
+    ``1e-9``), ``rel_tolerance`` (relative to the answer), ``units`` (strings a text
+    answer may end with, e.g. ``["%", "个"]``).  Accepted: int, float, Fraction,
+    Decimal, numpy and pandas numbers and one-element arrays, and strings such as
+    ``"１２０"``, ``" 1,234.5 "``, ``"18%"`` (if ``"%"`` is in ``units``).  Booleans are
+    not numbers here.
+``"set"``
+    Unordered strings.  ``answer``: a list; each item is a string or a list of
+    accepted spellings (the first one canonical).  The student's answer may be a list,
+    tuple, set, pandas Series, one-column DataFrame, any iterable, or one string split
+    on ``、，,;；`` and whitespace.  Items are normalised like ``text``; feedback says how
+    many are missing or extra, never which.
+``"sequence"``
+    Ordered strings: like ``set``, but order matters.
+``"pid"``
+    One paragraph id.  ``answer``: ``"3.5"``.  ``"〔3.5〕"``, ``" 3.5 "``, ``"3．5"``,
+    ``"p3-5"`` and ``(3, 5)`` all read as ``"3.5"``.
+``"pids"``
+    Unordered paragraph ids.  ``answer``: a list of pids.  A string answer may hold
+    several (``"〔3.5〕〔3.6〕"``).
+``"mapping"``
+    A dict from string to value (e.g. essay number to page).  ``answer``: an object
+    whose values are strings, numbers, or lists of accepted values.  Keys are
+    normalised like ``text`` (an int key ``3`` matches ``"3"``); a number value is
+    compared like ``number`` (``tolerance``, ``rel_tolerance``, ``units`` apply).
+
+:func:`validate_keys` lists malformed keys (the tests require none), including a key
+whose own answer does not pass its checker.
+
+>>> check("demo.choice", " ｂ ")
+✅ 正确！目录列出 8 篇文章。
+True
+>>> check("demo.choice", ...)
+尚未作答：把 ... 换成你的答案，再运行这个单元格。
+提示：数一数目录里的条目。
+False
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import itertools
+import json
+import math
+import numbers
+import re
+import unicodedata
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+__all__ = [
+    "check",
+    "hint",
+    "answer_key",
+    "exercise_ids",
+    "validate_keys",
+    "reload_keys",
+    "keys_path",
+    "KINDS",
+]
+
+#: The kinds of answer a key can ask for (see the module docstring).
+KINDS = ("choice", "text", "number", "set", "sequence", "pid", "pids", "mapping")
+
+_COMMON_FIELDS = {"kind", "answer", "hint", "explanation", "note"}
+_KIND_FIELDS = {
+    "choice": {"options"},
+    "text": {"accept"},
+    "number": {"tolerance", "rel_tolerance", "units"},
+    "set": set(),
+    "sequence": set(),
+    "pid": set(),
+    "pids": set(),
+    "mapping": {"tolerance", "rel_tolerance", "units"},
+}
+_ID = re.compile(r"^(?:\d+\.\d+|demo\.[a-z0-9_.-]+)$")
+_DEFAULT_TOLERANCE = 1e-9
+#: More items than this in an answer is not an answer; it also stops infinite iterators.
+_MAX_ITEMS = 1000
+#: Longer strings are not short answers; cutting them keeps normalisation cheap.
+_MAX_CHARS = 10_000
+
+_SEPARATORS = re.compile(r"[、，,;；\s]+")
+_SPACES = re.compile(r"\s+")
+_SPACE_NEAR_WIDE = re.compile(r"\s*([^\x00-\x7f])\s*")
+_PID = re.compile(r"^[pP]?(\d{1,6})[.。\-](\d{1,6})$")
+_PID_IN_TEXT = re.compile(r"(?<!\d)(\d{1,6})\s*[.。]\s*(\d{1,6})(?!\d)")
+_LETTER = re.compile(r"^[A-Z]$")
+
+_CORRECT = "✅ 正确！"
+_WRONG = "❌ 还不对。"
+_BLANK = "尚未作答：把 ... 换成你的答案，再运行这个单元格。"
+
+
+# --- the answer keys ---------------------------------------------------------------
+def keys_path() -> Path:
+    """The answer-key file, ``lib/xinzhi/data/answers.json``.
+
+    >>> keys_path().name
+    'answers.json'
+    """
+    return Path(str(resources.files("xinzhi").joinpath("data", "answers.json")))
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, Any], str | None]:
+    """All keys, and a problem with the file as a whole (or None)."""
+    path = keys_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, f"cannot read {path.name} ({type(exc).__name__})"
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return {}, f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    if not isinstance(data, dict):
+        return {}, f"{path.name} must hold a JSON object from exercise id to key"
+    return data, None
+
+
+@functools.lru_cache(maxsize=1)
+def _problems() -> dict[str, list[str]]:
+    keys, _ = _load()
+    return {eid: _key_problems(eid, key) for eid, key in keys.items()}
+
+
+def reload_keys() -> None:
+    """Forget the cached keys, so the next call reads ``answers.json`` again.
+
+    >>> reload_keys()
+    """
+    _load.cache_clear()
+    _problems.cache_clear()
+
+
+def exercise_ids() -> list[str]:
+    """All exercise ids with a key, in chapter order (``"2.10"`` after ``"2.9"``).
+
+    >>> "demo.pid" in exercise_ids()
+    True
+    """
+    return sorted(_load()[0], key=_id_order)
+
+
+def _id_order(eid: str) -> tuple:
+    if re.fullmatch(r"\d+\.\d+", eid):
+        chapter, number = eid.split(".")
+        return (0, int(chapter), int(number), "")
+    return (1, 0, 0, eid)
+
+
+def answer_key(exercise_id: str) -> dict[str, Any]:
+    """A copy of the key of ``exercise_id`` (for tests and authors).
+
+    >>> answer_key("demo.pid")["kind"]
+    'pid'
+    """
+    keys, problem = _load()
+    if problem:
+        raise ValueError(f"the answer keys cannot be used: {problem}; fix {keys_path()}")
+    if exercise_id not in keys:
+        raise KeyError(
+            f"no answer key {exercise_id!r}; add it to {keys_path()} "
+            f"(ids are written like '2.1')"
+        )
+    return copy.deepcopy(keys[exercise_id])
+
+
+def validate_keys() -> list[str]:
+    """Problems with the answer keys, one line each; empty when every key is usable.
+
+    >>> validate_keys()
+    []
+    """
+    keys, problem = _load()
+    if problem:
+        return [problem]
+    return [f"{eid}: {p}" for eid in sorted(keys, key=_id_order) for p in _problems()[eid]]
+
+
+def _key_problems(eid: str, key: object) -> list[str]:
+    """What is wrong with one key, in English for authors."""
+    problems: list[str] = []
+    if not _ID.match(eid):
+        problems.append("id must look like '2.1' (chapter.exercise) or 'demo.name'")
+    if not isinstance(key, dict):
+        return problems + ["key must be a JSON object with kind, answer and hint"]
+    kind = key.get("kind")
+    if kind not in KINDS:
+        return problems + [f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"]
+    if "answer" not in key:
+        problems.append("missing 'answer'")
+    hint_text = key.get("hint")
+    if not isinstance(hint_text, str) or not hint_text.strip():
+        problems.append("missing 'hint' (one short Chinese sentence)")
+    if "explanation" in key and not isinstance(key["explanation"], str):
+        problems.append("'explanation' must be a string")
+    unknown = set(key) - _COMMON_FIELDS - _KIND_FIELDS[kind]
+    if unknown:
+        problems.append(f"unknown field(s) {', '.join(sorted(unknown))} for kind {kind!r}")
+    for name in ("tolerance", "rel_tolerance"):
+        if name in key and not (_is_plain_number(key[name]) and key[name] >= 0):
+            problems.append(f"'{name}' must be a number >= 0")
+    if "units" in key and not _is_str_list(key["units"]):
+        problems.append("'units' must be a list of strings")
+    if "accept" in key and not _is_str_list(key["accept"]):
+        problems.append("'accept' must be a list of strings")
+    if "options" in key and not (
+        isinstance(key["options"], str) and re.fullmatch(r"[A-Z]+", key["options"])
+    ):
+        problems.append("'options' must be capital letters, e.g. 'ABCD'")
+    if problems or "answer" not in key:
+        return problems
+    form = _answer_form_problem(kind, key["answer"])
+    if form:
+        return problems + [form]
+    try:
+        ok, _ = _GRADERS[kind](key, _canonical(kind, key["answer"]))
+    except Exception as exc:  # report, never crash the validator
+        return problems + [f"checking the key's own answer failed ({type(exc).__name__})"]
+    if not ok:
+        problems.append("the key's own answer does not pass its checker")
+    return problems
+
+
+def _answer_form_problem(kind: str, answer: object) -> str | None:
+    if kind == "choice":
+        letters = answer if isinstance(answer, list) else [answer]
+        if not letters or not all(isinstance(a, str) and _LETTER.match(a) for a in letters):
+            return "a choice answer is a capital letter like 'B' or a list of them"
+    elif kind == "text":
+        if not isinstance(answer, str) or not _clean_text(answer):
+            return "a text answer is a non-empty string"
+    elif kind == "number":
+        if not _is_plain_number(answer) or not math.isfinite(answer):
+            return "a number answer is a finite int or float"
+    elif kind in ("set", "sequence"):
+        if not isinstance(answer, list) or not answer:
+            return f"a {kind} answer is a non-empty list"
+        for item in answer:
+            options = item if isinstance(item, list) else [item]
+            if not options or not all(isinstance(o, str) and _clean_text(o) for o in options):
+                return f"each {kind} item is a string or a list of accepted strings"
+        if kind == "set" and len({_clean_text(_first(i)) for i in answer}) != len(answer):
+            return "a set answer has the same item twice"
+    elif kind == "pid":
+        if not isinstance(answer, str) or _to_pid(answer) != answer:
+            return "a pid answer is written 'E.N', e.g. '3.5'"
+    elif kind == "pids":
+        if not isinstance(answer, list) or not answer:
+            return "a pids answer is a non-empty list of pids"
+        if not all(isinstance(p, str) and _to_pid(p) == p for p in answer):
+            return "each pid is written 'E.N', e.g. '3.5'"
+        if len(set(answer)) != len(answer):
+            return "a pids answer has the same pid twice"
+    elif kind == "mapping":
+        if not isinstance(answer, dict) or not answer:
+            return "a mapping answer is a non-empty JSON object"
+        for value in answer.values():
+            options = value if isinstance(value, list) else [value]
+            if not options or not all(
+                (isinstance(o, str) and _clean_text(o)) or _is_plain_number(o) for o in options
+            ):
+                return "each mapping value is a string, a number, or a list of them"
+    return None
+
+
+def _canonical(kind: str, answer: Any) -> Any:
+    """The key's answer as a student would write it (for the self-check)."""
+    if kind == "choice" and isinstance(answer, list):
+        return answer[0]
+    if kind in ("set", "sequence"):
+        return [_first(item) for item in answer]
+    if kind == "mapping":
+        return {k: _first(v) for k, v in answer.items()}
+    return answer
+
+
+def _first(item: Any) -> Any:
+    return item[0] if isinstance(item, list) else item
+
+
+def _is_plain_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# --- public entry points -----------------------------------------------------------
+def check(exercise_id: str, answer: object) -> bool:
+    """Check ``answer`` against the key of ``exercise_id``, print feedback, return the verdict.
+
+    Never raises (see the module docstring for what is accepted).
+
+    >>> check("demo.pids", "〔５．１８〕、3.7")
+    ✅ 正确！...
+    True
+    >>> check("demo.set", ["智能生产力"])
+    ❌ 还不对。少了 1 项。
+    提示：...
+    False
+    """
+    try:
+        ok, lines = _check(exercise_id, answer)
+    except Exception:  # the promise is "never raises"; a checker bug must not break a lesson
+        ok, lines = False, [f"{_WRONG}无法检查这个答案（类型：{_type_name(answer)}）。"]
+        lines += _hint_lines(exercise_id)
+    _emit(lines)
+    return ok
+
+
+def hint(exercise_id: str) -> None:
+    """Print the hint of ``exercise_id``.
+
+    >>> hint("demo.pid")
+    提示：...
+    """
+    try:
+        eid, key, message = _lookup(exercise_id)
+        lines = [message] if message else _hint_lines(eid)
+    except Exception:
+        lines = ["无法读取这道练习的提示。"]
+    _emit(lines)
+
+
+def _emit(lines: list[str]) -> None:
+    try:
+        print("\n".join(lines))
+    except Exception:  # a closed or odd stdout must not turn feedback into a traceback
+        pass
+
+
+def _lookup(exercise_id: object) -> tuple[str, dict | None, str | None]:
+    """The normalised id, its key, or a message for the student instead of a key."""
+    if not isinstance(exercise_id, str):
+        return "", None, (
+            f"练习编号要写成带引号的字符串，例如 check(\"2.1\", answer)；"
+            f"这里收到的是 {_type_name(exercise_id)}。"
+        )
+    eid = unicodedata.normalize("NFKC", str.__str__(exercise_id)[:100]).strip()
+    keys, problem = _load()
+    if problem:
+        return eid, None, f"答案文件有误（{problem}）。这不是你的错，请告诉老师或助教。"
+    if eid not in keys:
+        shown = eid if len(eid) <= 20 else eid[:20] + "…"
+        message = f"没有编号为 \"{shown}\" 的练习。编号写作 \"章.题\"，例如 check(\"2.1\", answer)。"
+        chapter = eid.split(".")[0]
+        same = [k for k in sorted(keys, key=_id_order) if chapter and k.split(".")[0] == chapter]
+        if 0 < len(same) <= 12:
+            message += f"本章的练习有：{'、'.join(same)}。"
+        return eid, None, message
+    problems = _problems().get(eid)
+    if problems:
+        return eid, None, (
+            f"练习 \"{eid}\" 的答案键有误（{problems[0]}）。这不是你的错，请告诉老师或助教。"
+        )
+    return eid, keys[eid], None
+
+
+def _hint_lines(exercise_id: object) -> list[str]:
+    try:
+        keys, _ = _load()
+        key = keys.get(exercise_id) if isinstance(exercise_id, str) else None
+        text = key.get("hint") if isinstance(key, dict) else None
+    except Exception:
+        text = None
+    return [f"提示：{text.strip()}"] if isinstance(text, str) and text.strip() else []
+
+
+def _check(exercise_id: object, answer: object) -> tuple[bool, list[str]]:
+    eid, key, message = _lookup(exercise_id)
+    if key is None:
+        return False, [message or "无法检查。"]
+    if _is_blank(answer):
+        return False, [_BLANK, *_hint_lines(eid)]
+    ok, details = _GRADERS[key["kind"]](key, answer)
+    if ok:
+        explanation = key.get("explanation")
+        return True, [_CORRECT + (explanation.strip() if isinstance(explanation, str) else "")]
+    detail = "，".join(details)
+    if detail:
+        detail += "。"
+    return False, [_WRONG + detail, *_hint_lines(eid)]
+
+
+def _type_name(value: object) -> str:
+    try:
+        name = type(value).__name__
+        return name if isinstance(name, str) else "未知类型"
+    except Exception:
+        return "未知类型"
+
+
+# --- reading answers ---------------------------------------------------------------
+def _is_blank(answer: object) -> bool:
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, (str, bytes, bytearray)):
+        text = _as_str(answer)
+        return text is not None and not _clean_spaces(text)
+    if isinstance(answer, (list, tuple, set, frozenset)):
+        items = list(itertools.islice(iter(answer), _MAX_ITEMS + 1))
+        return all(item is Ellipsis for item in items)  # also true when empty
+    if isinstance(answer, dict):
+        return all(v is Ellipsis for v in itertools.islice(answer.values(), _MAX_ITEMS + 1))
+    if _is_array_like(answer):
+        return int(answer.size) == 0
+    return False
+
+
+def _is_array_like(value: object) -> bool:
+    """numpy arrays and scalars, pandas Series, Index and DataFrame (checked by module,
+    so that neither library is imported here and odd objects' attributes are not probed)."""
+    module = type(value).__module__ or ""
+    return module.split(".")[0] in ("numpy", "pandas") and hasattr(value, "size")
+
+
+def _as_str(value: object) -> str | None:
+    """Text of a str or UTF-8 bytes, capped in length; None for anything else."""
+    if isinstance(value, str):
+        return str.__str__(value)[:_MAX_CHARS]  # str.__str__ ignores a subclass's __str__
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value[:_MAX_CHARS * 4]).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def _clean_spaces(text: str) -> str:
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _strip_punct(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and (unicodedata.category(text[start])[0] == "P" or text[start].isspace()):
+        start += 1
+    while end > start and (unicodedata.category(text[end - 1])[0] == "P" or text[end - 1].isspace()):
+        end -= 1
+    return text[start:end]
+
+
+def _clean_text(text: str) -> str:
+    """The comparison form of a short text answer (see the module docstring).
+
+    >>> _clean_text("　“Ｎｅｗ  Quality 生产 力”。")
+    'new quality生产力'
+    """
+    text = _strip_punct(_clean_spaces(text))
+    return _SPACE_NEAR_WIDE.sub(r"\1", text).casefold()
+
+
+def _text_of(value: object) -> str | None:
+    """A short answer as comparable text: strings, bytes and plain numbers."""
+    text = _as_str(value)
+    if text is not None:
+        return _clean_text(text)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if abs(int(value)) < 10**50:
+            return str(int(value))
+        return None
+    if isinstance(value, float) and math.isfinite(value):
+        return _clean_text(repr(value))
+    return None
+
+
+def _to_number(value: object, units: Iterable[str] = ()) -> float | None:
+    """A float for a number-like answer, or None.  Huge ints become +/-inf."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return None
+    if isinstance(value, numbers.Integral):
+        try:
+            return float(int(value))
+        except OverflowError:
+            return math.inf if int(value) > 0 else -math.inf
+    if isinstance(value, (numbers.Real, Decimal)):
+        try:
+            return float(value)
+        except (OverflowError, ValueError):
+            return None
+    text = _as_str(value)
+    if text is None:
+        if not _is_array_like(value) or int(value.size) != 1 or not hasattr(value, "item"):
+            return None
+        if getattr(value, "ndim", 0) == 0 and type(value).__name__ != "ndarray":
+            return None  # a numpy scalar that is not a Real (complex, bool, datetime64)
+        return _to_number(value.item(), units)
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\s,_]", "", text).replace("−", "-")
+    for unit in sorted((unicodedata.normalize("NFKC", u).replace(" ", "") for u in units),
+                       key=len, reverse=True):
+        if unit and text.endswith(unit):
+            text = text[: -len(unit)]
+            break
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return None
+    try:
+        return float(text)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _items(value: object) -> tuple[list[object] | None, str | None]:
+    """The items of a collection answer, or None and the reason in Chinese."""
+    text = _as_str(value)
+    if text is not None:
+        return [t for t in _SEPARATORS.split(unicodedata.normalize("NFKC", text)) if t], None
+    if isinstance(value, dict) or hasattr(type(value), "keys") and not _is_array_like(value):
+        return None, "请给出一个列表，例如 [\"甲\", \"乙\"]"
+    if _is_array_like(value) and type(value).__name__ == "DataFrame":
+        if value.shape[1] != 1:
+            return None, "请给出一个列表或只有一列的表"
+        value = value.iloc[:, 0]
+    if _is_array_like(value) and getattr(value, "ndim", 1) == 0:
+        return None, "请给出一个列表，例如 [\"甲\", \"乙\"]"
+    try:
+        iterator = iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        return None, "请给出一个列表，例如 [\"甲\", \"乙\"]"
+    items = list(itertools.islice(iterator, _MAX_ITEMS + 1))
+    if len(items) > _MAX_ITEMS:
+        return None, f"项目太多（超过 {_MAX_ITEMS} 项）"
+    return items, None
+
+
+def _count_phrase(missing: int, extra: int) -> list[str]:
+    parts = []
+    if missing:
+        parts.append(f"少了 {missing} 项")
+    if extra:
+        parts.append(f"多了 {extra} 项")
+    return parts
+
+
+# --- graders: (key, answer) -> (ok, details in Chinese) -----------------------------
+def _grade_choice(key: dict, answer: object) -> tuple[bool, list[str]]:
+    accepted = key["answer"] if isinstance(key["answer"], list) else [key["answer"]]
+    text = _as_str(answer)
+    letter = None
+    if text is not None:
+        letter = _strip_punct(_clean_spaces(text)).upper()
+        # Brackets around a letter are category P, so "(B)" and "【B】" were stripped.
+    if letter is None or not _LETTER.match(letter):
+        return False, ["请只填一个选项字母，例如 \"B\""]
+    if letter in accepted:
+        return True, []
+    options = key.get("options")
+    if isinstance(options, str) and letter not in options:
+        return False, [f"这道题只有 {'、'.join(options)} 这几个选项"]
+    return False, []
+
+
+def _grade_text(key: dict, answer: object) -> tuple[bool, list[str]]:
+    text = _text_of(answer)
+    if text is None:
+        return False, ["请用文字作答，写在引号里，例如 \"新质生产力\""]
+    accepted = {_clean_text(a) for a in [key["answer"], *key.get("accept", [])]}
+    return text in accepted, []
+
+
+def _tolerance(key: dict, target: float) -> float:
+    absolute = key.get("tolerance", _DEFAULT_TOLERANCE)
+    relative = key.get("rel_tolerance", 0.0) * abs(target)
+    return max(absolute, relative)
+
+
+def _number_matches(key: dict, target: float, value: object) -> tuple[bool, list[str]]:
+    number = _to_number(value, key.get("units", ()))
+    if number is None:
+        return False, ["没能把你的答案读成一个数"]
+    if math.isnan(number):
+        return False, ["你的答案不是一个有效的数（NaN）"]
+    if abs(number - target) <= _tolerance(key, target):
+        return True, []
+    return False, ["偏大了" if number > target else "偏小了"]
+
+
+def _grade_number(key: dict, answer: object) -> tuple[bool, list[str]]:
+    return _number_matches(key, float(key["answer"]), answer)
+
+
+def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
+    items, reason = _items(answer)
+    if items is None:
+        return False, [reason or ""]
+    given = [_text_of(item) for item in items]
+    invalid = sum(1 for g in given if g is None)
+    given_set = {g for g in given if g}
+    spellings = [{_clean_text(o) for o in (i if isinstance(i, list) else [i])} for i in key["answer"]]
+    missing = sum(1 for s in spellings if not s & given_set)
+    known = set().union(*spellings)
+    extra = len(given_set - known)
+    details = []
+    if invalid:
+        details.append(f"有 {invalid} 项不是文字")
+    details += _count_phrase(missing, extra)
+    return not (missing or extra or invalid), details
+
+
+def _grade_sequence(key: dict, answer: object) -> tuple[bool, list[str]]:
+    items, reason = _items(answer)
+    if items is None:
+        return False, [reason or ""]
+    given = [_text_of(item) for item in items]
+    invalid = sum(1 for g in given if g is None)
+    spellings = [{_clean_text(o) for o in (i if isinstance(i, list) else [i])} for i in key["answer"]]
+    if not invalid and len(given) == len(spellings):
+        if all(g in s for g, s in zip(given, spellings)):
+            return True, []
+        unmatched = list(given)
+        for s in spellings:
+            hit = next((g for g in unmatched if g in s), None)
+            if hit is None:
+                break
+            unmatched.remove(hit)
+        else:
+            return False, ["内容都对，但顺序不对"]
+        wrong = sum(1 for g, s in zip(given, spellings) if g not in s)
+        return False, [f"有 {wrong} 项不对"]
+    details = []
+    if invalid:
+        details.append(f"有 {invalid} 项不是文字")
+    if len(given) != len(spellings):
+        details.append(f"应有 {len(spellings)} 项，你给了 {len(given)} 项")
+    return False, details
+
+
+def _to_pid(value: object) -> str | None:
+    """``"E.N"`` for a paragraph id in any accepted spelling, or None.
+
+    >>> _to_pid("〔３．５〕"), _to_pid((3, 5)), _to_pid(" p3-5 ")
+    ('3.5', '3.5', '3.5')
+    """
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        a, b = value
+        if all(isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in (a, b)):
+            if 0 <= int(a) < 10**6 and 0 <= int(b) < 10**6:
+                return f"{int(a)}.{int(b)}"
+        return None
+    if isinstance(value, float) and math.isfinite(value):
+        value = repr(value)
+    text = _as_str(value)
+    if text is None or len(text) > 100:
+        return None
+    text = _strip_punct(re.sub(r"\s", "", unicodedata.normalize("NFKC", text)))
+    match = _PID.match(text)
+    return f"{int(match.group(1))}.{int(match.group(2))}" if match else None
+
+
+def _grade_pid(key: dict, answer: object) -> tuple[bool, list[str]]:
+    pid = _to_pid(answer)
+    if pid is None:
+        return False, ["段落编号写作 \"E.N\"（篇.段），例如 \"3.5\""]
+    if pid == key["answer"]:
+        return True, []
+    details = []
+    if pid.split(".")[0] == key["answer"].split(".")[0]:
+        details.append("篇目对了，段落号不对")
+    if isinstance(answer, float):
+        details.append("段落编号请写成带引号的字符串，例如 \"3.10\"（写成数字 3.10 会变成 3.1）")
+    return False, details
+
+
+def _pid_items(answer: object) -> tuple[list[str] | None, int, str | None]:
+    text = _as_str(answer)
+    if text is not None:
+        found = _PID_IN_TEXT.findall(unicodedata.normalize("NFKC", text))
+        pids = [f"{int(a)}.{int(b)}" for a, b in found]
+        return (pids, 0, None) if pids else (None, 0, "没有读到段落编号，例如 \"3.5\"")
+    single = _to_pid(answer) if isinstance(answer, (tuple, list)) else None
+    if single is not None:
+        return [single], 0, None
+    items, reason = _items(answer)
+    if items is None:
+        return None, 0, reason
+    pids = [_to_pid(item) for item in items]
+    return [p for p in pids if p], sum(1 for p in pids if p is None), None
+
+
+def _grade_pids(key: dict, answer: object) -> tuple[bool, list[str]]:
+    pids, invalid, reason = _pid_items(answer)
+    if pids is None:
+        return False, [reason or ""]
+    given, expected = set(pids), set(key["answer"])
+    missing, extra = len(expected - given), len(given - expected)
+    details = [f"有 {invalid} 项不是段落编号"] if invalid else []
+    details += _count_phrase(missing, extra)
+    return not (missing or extra or invalid), details
+
+
+def _map_key(value: object) -> str | None:
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value)) if abs(int(value)) < 10**50 else None
+    text = _as_str(value)
+    return _clean_text(text) if text is not None else None
+
+
+def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
+    if isinstance(answer, dict):
+        pairs = list(itertools.islice(answer.items(), _MAX_ITEMS + 1))
+    elif _is_array_like(answer) and type(answer).__name__ == "Series":
+        pairs = list(itertools.islice(answer.items(), _MAX_ITEMS + 1))
+    else:
+        return False, ["请用字典作答，例如 {\"1\": 2, \"2\": 5}"]
+    if len(pairs) > _MAX_ITEMS:
+        return False, [f"项目太多（超过 {_MAX_ITEMS} 项）"]
+    given: dict[str, object] = {}
+    invalid = 0
+    for k, v in pairs:
+        name = _map_key(k)
+        if name is None:
+            invalid += 1
+        else:
+            given[name] = v
+    expected = {_clean_text(k): v for k, v in key["answer"].items()}
+    missing = sum(1 for k in expected if k not in given)
+    extra = sum(1 for k in given if k not in expected)
+    wrong = 0
+    for name, target in expected.items():
+        if name in given and not _value_matches(key, target, given[name]):
+            wrong += 1
+    details = [f"有 {invalid} 个键不是文字或整数"] if invalid else []
+    if missing:
+        details.append(f"少了 {missing} 个键")
+    if extra:
+        details.append(f"多了 {extra} 个键")
+    if wrong:
+        details.append(f"有 {wrong} 个值不对")
+    return not (invalid or missing or extra or wrong), details
+
+
+def _value_matches(key: dict, target: object, value: object) -> bool:
+    for option in target if isinstance(target, list) else [target]:
+        if _is_plain_number(option):
+            if _number_matches(key, float(option), value)[0]:
+                return True
+        elif _text_of(value) == _clean_text(option):
+            return True
+    return False
+
+
+_GRADERS = {
+    "choice": _grade_choice,
+    "text": _grade_text,
+    "number": _grade_number,
+    "set": _grade_set,
+    "sequence": _grade_sequence,
+    "pid": _grade_pid,
+    "pids": _grade_pids,
+    "mapping": _grade_mapping,
+}
