@@ -55,6 +55,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _TOC_HEADING = re.compile(r"^目\s*录$")
 _TOC_ENTRY = re.compile(r"^\s*(\d+)\s*\.{2,}\s*(.+?)\s*\.{3,}\s*(\d+)\s*$")
 _COLUMN_LABEL = re.compile(r"^【([^】]+)】\s*(.*)$")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _PID = re.compile(r"^\s*〔?\s*(\d+)\s*[.．]\s*(\d+)\s*〕?\s*$")
 
 SEED_FILENAME = "000_961bfa78dd09bc79.txt"
@@ -157,12 +158,12 @@ def normalize_text(text: str, *, width: bool = True, digit_spaces: bool = True) 
     characters only, so Chinese punctuation stays); ``digit_spaces`` removes the spaces
     the PDF extraction left between digits and Chinese units.
 
-    >>> normalize_text("经济总量突破 120 万亿元，占 18% 左右，到 2035 年")
-    '经济总量突破120万亿元，占18%左右，到2035年'
+    >>> normalize_text("经济总量突破 120 万亿元，占 18% 左右，到 ２０３５ 年：ＡＩ")
+    '经济总量突破120万亿元，占18%左右，到2035年：AI'
     """
     if width:
         text = "".join(
-            unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" else ch for ch in text
+            unicodedata.normalize("NFKC", ch) if _FULLWIDTH_ALNUM.match(ch) else ch for ch in text
         )
     if digit_spaces:
         text = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[0-9])", "", text)
