@@ -1,0 +1,42 @@
+"""Data files ship with provenance, and the extracted data match their source package."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import xinzhi
+
+DATA = Path(xinzhi.__file__).parent / "data"
+TABLES = sorted(p for p in DATA.glob("*.csv") if p.name not in {"glossary.csv"})
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda p: p.name)
+def test_every_data_file_has_a_provenance_note(table):
+    note = table.with_suffix(".md")
+    assert note.is_file(), f"{table.name} needs {note.name}"
+    text = note.read_text(encoding="utf-8").lower()
+    for needle in ("source", "licen"):
+        assert needle in text, f"{note.name} does not say its {needle}"
+
+
+def test_extracted_data_match_the_source_package():
+    out = subprocess.run([sys.executable, str(DATA / "extract_data.py"), "--check"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "differs" not in out.stdout.lower()
+
+
+def test_glossary_rows_are_complete_and_unique():
+    with (DATA / "glossary.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and set(rows[0]) == {"term", "pinyin", "english", "definition", "chapter"}
+    terms = [r["term"] for r in rows]
+    assert len(terms) == len(set(terms)), "a term is defined twice"
+    for row in rows:
+        assert all(row[k].strip() for k in ("term", "pinyin", "english", "definition")), row
+        assert row["chapter"].isdigit() and len(row["chapter"]) == 2, row
