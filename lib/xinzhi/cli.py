@@ -1,0 +1,557 @@
+"""The ``xinzhi`` command: read and explore the eight essays from a terminal.
+
+``xinzhi info`` lists the essays, ``xinzhi show 3.5`` prints a paragraph by its pid,
+``xinzhi kwic``, ``xinzhi freq`` and ``xinzhi keywords`` run the analyses of
+:mod:`xinzhi.analysis`.  Tables are aligned by display width, so Chinese (two terminal
+columns a character) lines up with digits and Latin letters (one column).
+
+Start-up is kept quick: this module imports only the standard library and
+:mod:`xinzhi.corpus`; pandas and jieba are imported inside the subcommands that need
+them, so ``xinzhi --help`` and ``xinzhi show 3.5`` never load them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import numbers
+import os
+import re
+import shutil
+import sys
+import unicodedata
+from typing import Any, Iterable, Sequence
+
+__all__ = ["main", "format_table", "display_width", "wrap_text", "build_parser"]
+
+#: Characters that must not begin a line (closing punctuation) and that must not end
+#: one (opening brackets and quotes): the usual Chinese line-breaking rules (避头尾).
+_NO_LINE_START = frozenset("，。、；：？！…‥）》」』】〕〉”’,.;:?!)]}%—～·")
+_NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
+
+_NUMERIC = re.compile(r"^[-+]?(\d[\d,]*)?(\.\d+)?%?$")
+
+EPILOG = """\
+paragraph ids (pids):
+  Every paragraph is cited as E.N, essay then paragraph, e.g. 3.5 (written 〔3.5〕
+  in the book).  `xinzhi info` shows how many paragraphs each essay has.
+
+examples:
+  xinzhi info                       the eight essays: pages, sections, reading time
+  xinzhi show 3.5                   paragraph 3.5 (〔3.5〕 works too)
+  xinzhi show 1.1 1.2               several paragraphs, in the order given
+  xinzhi kwic 新质生产力 --essay 3  every occurrence in context (关键词语境)
+  xinzhi freq --top 20              the 20 most frequent words (词频)
+  xinzhi keywords --essay 5         keywords of essay 5 (关键词, TF-IDF)
+  xinzhi --corpus my.txt info       use another copy of the essays file
+
+Run `xinzhi COMMAND --help` for the options of one command."""
+
+
+# --- display width, wrapping and tables -------------------------------------------
+
+def char_width(ch: str) -> int:
+    """Terminal columns of one character: 2 for wide and full-width (East Asian
+    Width W or F), 0 for combining marks and format characters, else 1.
+
+    >>> char_width("新"), char_width("a"), char_width("，")
+    (2, 1, 2)
+    """
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (Chinese characters count two).
+
+    >>> display_width("2035 年"), len("2035 年")
+    (7, 6)
+    """
+    return sum(char_width(ch) for ch in text)
+
+
+def _truncate(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` columns, ending in ``…`` if cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def _units(text: str, width: int) -> list[str]:
+    """Unbreakable pieces of ``text``: one wide character, or a run of narrow ones
+    (a number, a Latin word), each carrying the spaces that follow it."""
+    units: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        if char_width(text[i]) < 2 and text[i] != " ":
+            while j < n and char_width(text[j]) < 2 and text[j] != " ":
+                j += 1
+        while j < n and text[j] == " ":
+            j += 1
+        unit = text[i:j]
+        if display_width(unit) > width:  # a run longer than a line is broken anywhere
+            units.extend(unit)
+        else:
+            units.append(unit)
+        i = j
+    return units
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Wrap ``text`` into lines of at most ``width`` terminal columns.
+
+    Chinese may break between any two characters, but a line never starts with closing
+    punctuation nor ends with an opening bracket, and numbers and Latin words stay
+    whole.  Nothing is dropped: for text without newlines (each newline starts a new
+    line), ``"".join(wrap_text(t, w)) == t``; spaces stay at the end of the line they
+    follow.
+
+    >>> wrap_text("新质生产力。先进", 10)  # "。" may not start a line
+    ['新质生产', '力。先进']
+    >>> "".join(wrap_text("突破 120 万亿元，", 8)) == "突破 120 万亿元，"
+    True
+    """
+    width = max(width, 6)
+    lines: list[str] = []
+    for part in text.split("\n"):
+        line: list[str] = []
+        used = 0
+        for unit in _units(part, width):
+            w = display_width(unit)
+            if line and used + w > width:
+                # Move pieces down while the new line would start with closing
+                # punctuation or this one end with an opening bracket (a piece such as
+                # ”“ is both), as long as the new line still fits.
+                carry: list[str] = []
+                moved = w
+                while len(line) > 1 and len(carry) < 4:
+                    bad_start = (carry[0] if carry else unit)[0] in _NO_LINE_START
+                    bad_end = line[-1].rstrip()[-1:] in _NO_LINE_END
+                    if not (bad_start or bad_end) or moved + display_width(line[-1]) > width:
+                        break
+                    moved += display_width(line[-1])
+                    carry.insert(0, line.pop())
+                lines.append("".join(line))
+                line, used = carry, sum(display_width(u) for u in carry)
+            line.append(unit)
+            used += w
+        lines.append("".join(line))
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        return str(int(value)) if value.is_integer() else str(round(value, 4))
+    text = str(value)
+    if text in ("nan", "<NA>", "None"):
+        return ""
+    # a table row is one line: newlines and tabs inside a cell would break the columns
+    return re.sub(r"[\t\r\n]+", " ", text)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, numbers.Number):
+        return True
+    return isinstance(value, str) and bool(value) and bool(_NUMERIC.match(value))
+
+
+def format_table(
+    rows: Iterable[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    align: str | None = None,
+    max_width: int | None = None,
+) -> str:
+    """Rows as a text table aligned by display width (Chinese counts two columns).
+
+    ``align`` gives one letter per column, ``l`` or ``r``; by default a column whose
+    cells are all numbers is right-aligned and any other left-aligned.  With
+    ``max_width``, the widest text columns are shortened with ``…`` until the table
+    fits.  Every line of the result has the same display width.
+
+    >>> print(format_table([[1, "新质生产力", 91], [12, "AI", 7]], ["#", "term", "n"]))
+     #  term         n
+    --  ----------  --
+     1  新质生产力  91
+    12  AI           7
+    """
+    headers = [str(h) for h in headers]
+    raw = [list(r) for r in rows]
+    for r in raw:
+        if len(r) != len(headers):
+            raise ValueError(f"a row has {len(r)} cells but there are {len(headers)} headers")
+    cells = [[_cell(v) for v in r] for r in raw]
+    ncol = len(headers)
+    if align is None:
+        align = "".join(
+            "r" if raw and all(_is_number(r[c]) or cells[i][c] == "" for i, r in enumerate(raw))
+            and any(cells[i][c] for i in range(len(raw))) else "l"
+            for c in range(ncol)
+        )
+    if len(align) != ncol or set(align) - {"l", "r"}:
+        raise ValueError(f"align must be {ncol} letters 'l' or 'r', not {align!r}")
+    widths = [
+        max([display_width(headers[c])] + [display_width(r[c]) for r in cells])
+        for c in range(ncol)
+    ]
+    gap = 2
+    if max_width is not None:
+        # shorten the widest text column, one column at a time, down to 8 columns
+        floor = [max(8, display_width(h)) for h in headers]
+        while sum(widths) + gap * (ncol - 1) > max_width:
+            candidates = [c for c in range(ncol) if align[c] == "l" and widths[c] > floor[c]]
+            if not candidates:
+                break
+            c = max(candidates, key=lambda k: widths[k])
+            excess = sum(widths) + gap * (ncol - 1) - max_width
+            widths[c] = max(floor[c], widths[c] - excess)
+        cells = [[_truncate(r[c], widths[c]) for c in range(ncol)] for r in cells]
+    sep = " " * gap
+    lines = [
+        sep.join(_pad(headers[c], widths[c], align[c] == "r") for c in range(ncol)),
+        sep.join("-" * widths[c] for c in range(ncol)),
+    ]
+    for r in cells:
+        lines.append(sep.join(_pad(r[c], widths[c], align[c] == "r") for c in range(ncol)))
+    return "\n".join(lines)
+
+
+# --- the command line --------------------------------------------------------------
+
+class CliError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' line breaks; wraps one-paragraph descriptions by display
+    width (argparse's own wrapping counts a Chinese character as one column)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line.rstrip() for line in wrap_text(text, width - len(indent)))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line instead of usage + message."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise CliError(f"{message} (see `{self.prog} --help`)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return value
+
+
+def _essay_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be an essay number such as 3, not {text!r}"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``xinzhi`` command (subcommands and their options)."""
+    from . import __version__
+
+    # --corpus/--encoding are accepted before or after the subcommand; SUPPRESS keeps a
+    # subcommand's unset copy from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    source = common.add_argument_group("corpus file")
+    source.add_argument(
+        "--corpus", metavar="PATH", default=argparse.SUPPRESS,
+        help="read the essays from this file instead of the project's own copy",
+    )
+    source.add_argument(
+        "--encoding", metavar="ENC", default=argparse.SUPPRESS,
+        help="the file's text encoding (default utf-8; e.g. gbk)",
+    )
+
+    parser = _Parser(
+        prog="xinzhi",
+        description="Read and explore eight Chinese essays on 新质生产力 "
+        "(new quality productive forces): list them, show paragraphs by their id, "
+        "find words in context, count words and extract keywords.",
+        epilog=EPILOG,
+        formatter_class=_HelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def add(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=description, epilog=epilog,
+            formatter_class=_HelpFormatter, parents=[common],
+        )
+
+    p = add(
+        "info", "list the eight essays (目录): pages, sections, paragraphs, reading time",
+        "List the eight essays with their number, title, column label (栏目), start page "
+        "in the source PDF, number of sections and paragraphs, Han characters (汉字) and "
+        "reading time in minutes (at 400 Han characters a minute).",
+        "example:\n  xinzhi info",
+    )
+    p.set_defaults(func=cmd_info)
+
+    p = add(
+        "show", "print paragraphs by their id, e.g. 3.5",
+        "Print one or more paragraphs with their essay and section, wrapped to the "
+        "terminal's width, each followed by its citation 〔E.N〕.",
+        "examples:\n  xinzhi show 3.5\n  xinzhi show 〔3.5〕 3.6",
+    )
+    p.add_argument("pids", nargs="+", metavar="PID",
+                   help="a paragraph id E.N (essay.paragraph), e.g. 3.5 or 〔3.5〕")
+    p.set_defaults(func=cmd_show)
+
+    p = add(
+        "kwic", "a word in its contexts (关键词语境, keyword in context)",
+        "Show every occurrence of TERM with the text to its left and right, the term "
+        "in an aligned column, and the paragraph id of each line.",
+        "examples:\n  xinzhi kwic 卡脖子\n  xinzhi kwic 新质生产力 --essay 3 --width 12",
+    )
+    p.add_argument("term", metavar="TERM", help="the word or phrase to look for")
+    p.add_argument("--width", type=_positive_int, metavar="N",
+                   help="characters of context on each side")
+    p.add_argument("--essay", type=_essay_number, metavar="N",
+                   help="only essay N (1 to 8)")
+    p.set_defaults(func=cmd_kwic)
+
+    p = add(
+        "freq", "the most frequent words (词频)",
+        "Count words (jieba segmentation with the project's dictionary, stopwords and "
+        "punctuation left out) over all essays or over one essay; share is the word's "
+        "part of all counted words.",
+        "examples:\n  xinzhi freq\n  xinzhi freq --essay 4 --top 10",
+    )
+    p.add_argument("--essay", type=_essay_number, metavar="N", help="only essay N (1 to 8)")
+    p.add_argument("--top", type=_positive_int, default=20, metavar="K",
+                   help="how many words to list (default 20)")
+    p.set_defaults(func=cmd_freq)
+
+    p = add(
+        "keywords", "keywords of each essay (关键词, TF-IDF or TextRank)",
+        "Extract the keywords of every essay, or of one, ranked by weight: TF-IDF with "
+        "the eight essays' paragraphs as documents, or TextRank.",
+        "examples:\n  xinzhi keywords --top 5\n  xinzhi keywords --essay 3 --method textrank",
+    )
+    p.add_argument("--essay", type=_essay_number, metavar="N", help="only essay N (1 to 8)")
+    p.add_argument("--top", type=_positive_int, default=10, metavar="K",
+                   help="keywords per essay (default 10)")
+    p.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf",
+                   help="tfidf (default) or textrank")
+    p.set_defaults(func=cmd_keywords)
+    return parser
+
+
+# --- subcommands -----------------------------------------------------------------
+
+def _load(args: argparse.Namespace):
+    from .corpus import CorpusError, load_corpus
+
+    try:
+        return load_corpus(getattr(args, "corpus", None),
+                           encoding=getattr(args, "encoding", None) or "utf-8")
+    except (OSError, CorpusError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_essay(corpus, number: int | None) -> None:
+    if number is not None:
+        try:
+            corpus.essay(number)
+        except KeyError as exc:
+            raise CliError(exc.args[0]) from None
+
+
+def _analysis_call(func, *args, **kwargs):
+    """Run an analysis function; a ValueError/KeyError there is a bad request."""
+    try:
+        return func(*args, **kwargs)
+    except (KeyError, ValueError) as exc:
+        raise CliError(str(exc.args[0]) if exc.args else type(exc).__name__) from None
+
+
+def _terminal_width() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _table_width() -> int | None:
+    # shorten tables only on a terminal; piped output keeps every character
+    return _terminal_width() if sys.stdout.isatty() else None
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    table = corpus.essays_table
+    rows = [
+        [r.essay, r.title, r.column, r.page, r.sections, r.paragraphs, r.han, f"{r.minutes:.1f}"]
+        for r in table.itertuples(index=False)
+    ]
+    print(format_table(
+        rows, ["#", "title", "column", "page", "sections", "paras", "han", "min"],
+        max_width=_table_width(),
+    ))
+    print(
+        f"\n{len(table)} essays, {int(table.paragraphs.sum())} paragraphs, "
+        f"{int(table.han.sum())} Han characters, about {round(table.han.sum() / 400)} "
+        "minutes of reading."
+    )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    found = []
+    for pid in args.pids:  # every pid is checked before anything is printed
+        try:
+            found.append(corpus.paragraph(pid))
+        except KeyError as exc:
+            raise CliError(exc.args[0]) from None
+    width = max(20, _terminal_width() - 1)
+    blocks = []
+    for p in found:
+        essay = corpus.essay(p.essay)
+        lines = wrap_text(p.text, width)
+        cite = f"〔{p.pid}〕"
+        if display_width(lines[-1]) + display_width(cite) <= width:
+            lines[-1] += cite
+        else:
+            lines.append(cite)
+        blocks.append("\n".join([f"essay {essay.number}  {essay.title}",
+                                 f"section  {p.section}", "", *lines]))
+    print("\n\n".join(blocks))
+    return 0
+
+
+def cmd_kwic(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    _check_essay(corpus, args.essay)
+    from . import analysis
+
+    kwargs: dict[str, Any] = {"essay": args.essay}
+    if args.width is not None:
+        kwargs["width"] = args.width
+    table = _analysis_call(analysis.kwic, corpus, args.term, **kwargs)
+    if table.empty:
+        where = f" in essay {args.essay}" if args.essay else ""
+        print(f"xinzhi: no occurrences of {args.term!r}{where}", file=sys.stderr)
+        return 0
+    rows = [[r.pid, r.left, r.term, r.right] for r in table.itertuples(index=False)]
+    print(format_table(rows, ["pid", "left", "term", "right"], align="lrll",
+                       max_width=_table_width()))
+    return 0
+
+
+def cmd_freq(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    _check_essay(corpus, args.essay)
+    from . import analysis
+
+    by = "essay" if args.essay else None
+    table = _analysis_call(analysis.term_frequencies, corpus, by=by, top=args.top)
+    if args.essay:
+        table = table[table["essay"] == args.essay]
+    rows = [
+        [i, r.token, r.count, f"{r.share:.2%}"]
+        for i, r in enumerate(table.itertuples(index=False), start=1)
+    ]
+    print(format_table(rows, ["rank", "token", "count", "share"]))
+    return 0
+
+
+def cmd_keywords(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    _check_essay(corpus, args.essay)
+    from . import analysis
+
+    table = _analysis_call(analysis.keywords, corpus, essay=args.essay, top=args.top,
+                           method=args.method)
+    rows = [[r.essay, r.rank, r.keyword, f"{r.weight:.4f}"]
+            for r in table.itertuples(index=False)]
+    print(format_table(rows, ["essay", "rank", "keyword", "weight"]))
+    return 0
+
+
+# --- entry point ---------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``xinzhi`` command with ``argv`` (default ``sys.argv[1:]``); return the
+    exit status: 0 done, 2 a bad request (one line on stderr, no traceback).
+
+    >>> main(["show", "8.1"])  # doctest: +ELLIPSIS
+    essay 8  准确把握新质生产力内涵 着力推动经济高质量发展
+    section  （导语）
+    <BLANKLINE>
+    ...〔8.1〕
+    0
+    """
+    parser = build_parser()
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help and --version end here
+            return exc.code if isinstance(exc.code, int) else 0
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 0
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
+    except CliError as exc:
+        message = " ".join(str(exc).split("\n"))  # one line, whatever the message
+        print(f"xinzhi: error: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader went away (`xinzhi info | head -1`): stop quietly, and point stdout
+        # at devnull so the interpreter's final flush does not complain either
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except UnicodeEncodeError:
+        enc = getattr(sys.stdout, "encoding", "?")
+        print(f"xinzhi: error: the output encoding {enc} cannot show Chinese; "
+              "set PYTHONIOENCODING=utf-8", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,382 @@
+"""Benchmarks for xinzhi: timings with goals, printed as a table (not a test).
+
+Run all of them with ``make bench``, or one with ``python tests/bench/run.py --only
+segment``; ``--list`` names them.  See ``tests/bench/README.md`` for what each
+measures and why the goals are what they are.
+
+A benchmark is a function decorated with :func:`benchmark`; it returns
+:class:`Result` rows (and notes) that :func:`main` prints in one table.  Adding one
+(the book's build timings, say) is one more decorated function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+try:
+    import resource
+except ImportError:  # Windows: no CPU figures, the wall-clock ones still stand
+    resource = None
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+@dataclass
+class Result:
+    """One row of the report: a scenario's timings, against a baseline or a limit."""
+
+    benchmark: str
+    scenario: str
+    ours: list[float]  #: seconds, one per run
+    baseline: list[float] | None = None  #: seconds, one per run (for a ratio)
+    goal: str = ""  #: e.g. "<= 0.7x" or "<= 10 s"
+    limit: float | None = None  #: the goal's number: a ratio, or seconds
+    note: str = ""
+    ours_cpu: list[float] | None = None  #: CPU seconds (user + system), one per run
+    baseline_cpu: list[float] | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline:
+            return None
+        return statistics.median(self.ours) / statistics.median(self.baseline)
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if not (self.ours_cpu and self.baseline_cpu):
+            return None
+        return statistics.median(self.ours_cpu) / statistics.median(self.baseline_cpu)
+
+    @property
+    def met(self) -> bool | None:
+        if self.limit is None:
+            return None
+        value = self.ratio if self.baseline else statistics.median(self.ours)
+        return value is not None and value <= self.limit
+
+
+@dataclass
+class Report:
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Benchmark:
+    name: str
+    summary: str
+    func: Callable[[argparse.Namespace, Report], None]
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str, summary: str):
+    """Register ``func(args, report)`` as the benchmark ``name``."""
+
+    def register(func):
+        BENCHMARKS[name] = Benchmark(name, summary, func)
+        return func
+
+    return register
+
+
+class BenchError(RuntimeError):
+    """A measured process failed: its output is in the message."""
+
+
+def _children_cpu() -> float:
+    if resource is None:
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_process(code: str, env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall-clock seconds a fresh ``python -c code`` takes, start to exit (output
+    discarded), and the CPU seconds it used (a cross-check on a busy machine, where
+    wall-clock time also counts the waiting for a core)."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
+    if proc.returncode != 0:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise BenchError(f"`python -c {code!r}` failed ({proc.returncode}):\n" + "\n".join(tail))
+    return elapsed, cpu
+
+
+class Timings:
+    """Wall-clock and CPU seconds of repeated runs of one process."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def add(self, timing: tuple[float, float]) -> None:
+        self.wall.append(timing[0])
+        self.cpu.append(timing[1])
+
+
+def compare(benchmark: str, scenario: str, ours: Timings, base: Timings, goal: str = "",
+            limit: float | None = None, note: str = "") -> Result:
+    return Result(benchmark, scenario, ours.wall, base.wall, goal, limit, note,
+                  ours_cpu=ours.cpu, baseline_cpu=base.cpu)
+
+
+def fresh_dirs(parent: Path) -> dict[str, str]:
+    """Environment overrides that give a process empty caches: our cache directory and
+    the temporary directory where jieba's default tokenizer keeps ``jieba.cache``."""
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=parent))
+    tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=parent))
+    return {"XINZHI_CACHE_DIR": str(cache), "TMPDIR": str(tmp)}
+
+
+def base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("XINZHI_CACHE_DIR", "TMPDIR", "PYTHONPROFILEIMPORTTIME"):
+        env.pop(name, None)
+    return env
+
+
+# --- benchmarks ------------------------------------------------------------------
+
+OURS = "import xinzhi; c = xinzhi.load_corpus(); c.tokens"
+
+
+def baseline_code() -> str:
+    from xinzhi.corpus import default_corpus_path
+
+    return f"import jieba; jieba.lcut(open({str(default_corpus_path())!r}, encoding='utf-8').read())"
+
+
+@benchmark("segment", "load_corpus() + .tokens vs a bare jieba.lcut of the raw file")
+def bench_segment(args: argparse.Namespace, report: Report) -> None:
+    baseline = baseline_code()
+    env0 = base_env()
+    with tempfile.TemporaryDirectory(prefix="xinzhi-bench-") as tmp:
+        parent = Path(tmp)
+
+        # cold: every run gets its own empty caches; the order alternates so that
+        # neither side always runs just after the other
+        ours, base = Timings(), Timings()
+        for i in range(args.runs):
+            jobs = [(ours, OURS), (base, baseline)]
+            for times, code in jobs if i % 2 == 0 else jobs[::-1]:
+                times.add(run_process(code, env0 | fresh_dirs(parent)))
+        report.results.append(compare("segment", "cold", ours, base, "<= 1.3x", 1.3))
+
+        # warm: one set of caches per side, filled by an untimed first run
+        warm_ours, warm_base = env0 | fresh_dirs(parent), env0 | fresh_dirs(parent)
+        run_process(OURS, warm_ours)
+        run_process(baseline, warm_base)
+        filled = {
+            "our token table": any(Path(warm_ours["XINZHI_CACHE_DIR"]).glob("tokens-*.pkl")),
+            "jieba's default cache": (Path(warm_base["TMPDIR"]) / "jieba.cache").is_file(),
+        }
+        ours, base = Timings(), Timings()
+        for i in range(args.runs):
+            jobs = [(ours, OURS, warm_ours), (base, baseline, warm_base)]
+            for times, code, env in jobs if i % 2 == 0 else jobs[::-1]:
+                times.add(run_process(code, env))
+        missing = [k for k, ok in filled.items() if not ok]
+        report.results.append(compare(
+            "segment", "warm", ours, base, "<= 0.7x", 0.7,
+            note="not cached: " + ", ".join(missing) if missing else "",
+        ))
+    report.notes.append(
+        "segment: ours = a fresh `python -c \"" + OURS + "\"`; baseline = a fresh "
+        "`python -c \"import jieba; jieba.lcut(<the raw essays file>)\"`. "
+        "cold = both start with empty caches (a new $XINZHI_CACHE_DIR, and a new "
+        "$TMPDIR where jieba keeps its default jieba.cache) as on a fresh machine; "
+        "warm = the caches a previous run left. The ratio is ours / baseline "
+        "(medians of wall-clock time); it is the headline, since machines differ. The cpu "
+        "ratio (user + system time) is a cross-check: on a busy machine wall-clock time "
+        "also counts waiting for a core."
+    )
+
+
+@benchmark("cli", "start-up of the xinzhi command (fresh processes, warm caches)")
+def bench_cli(args: argparse.Namespace, report: Report) -> None:
+    env = base_env()
+    commands = {
+        "xinzhi --help": ["--help"],
+        "xinzhi show 3.5": ["show", "3.5"],
+        "xinzhi info": ["info"],
+    }
+    bare = Timings()
+    for _ in range(args.runs):
+        bare.add(run_process("pass", env))
+    for label, argv in commands.items():
+        code = f"import sys; from xinzhi.cli import main; sys.exit(main({argv!r}))"
+        times = Timings()
+        for _ in range(args.runs):
+            times.add(run_process(code, env))
+        report.results.append(compare("cli", label, times, bare))
+    report.notes.append(
+        "cli: each command against a bare `python -c pass` (ratio = how many times the "
+        "interpreter's own start-up); --help and show must not import pandas or jieba."
+    )
+
+
+@benchmark("notebooks", "execute each notebooks/[0-9]*.ipynb with nbclient, and all in turn")
+def bench_notebooks(args: argparse.Namespace, report: Report) -> None:
+    paths = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    if not paths:
+        report.notes.append(
+            f"notebooks: skipped, there are no notebooks yet ({NOTEBOOKS.relative_to(ROOT)}/"
+            "[0-9]*.ipynb)."
+        )
+        return
+    import nbformat
+    from nbclient import NotebookClient
+
+    total = 0.0
+    failed = False
+    saved = os.environ.get("XINZHI_CACHE_DIR")
+    with tempfile.TemporaryDirectory(prefix="xinzhi-bench-nb-") as tmp:
+        # one fresh cache for the whole sequence: the first notebook pays for building
+        # it, as it would for a student on a new machine; the kernels inherit it
+        os.environ["XINZHI_CACHE_DIR"] = str(Path(tmp) / "cache")
+        try:
+            for path in paths:
+                copy = Path(tmp) / path.name  # the repository's file is never written
+                shutil.copyfile(path, copy)
+                nb = nbformat.read(copy, as_version=4)
+                client = NotebookClient(
+                    nb, kernel_name="python3", timeout=600,
+                    resources={"metadata": {"path": str(NOTEBOOKS)}},
+                )
+                start = time.perf_counter()
+                note = ""
+                try:
+                    # the kernel's own stderr carries only its start-up chatter here
+                    client.execute(stderr=subprocess.DEVNULL)
+                except Exception as exc:  # report it and go on with the others
+                    failed = True
+                    note = f"FAILED: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
+                elapsed = time.perf_counter() - start
+                total += elapsed
+                if not note:
+                    note = _slowest_cell(nb)
+                report.results.append(
+                    Result("notebooks", path.name, [elapsed], goal="<= 10 s", limit=10.0,
+                           note=note)
+                )
+        finally:
+            if saved is None:
+                os.environ.pop("XINZHI_CACHE_DIR", None)
+            else:
+                os.environ["XINZHI_CACHE_DIR"] = saved
+    report.results.append(
+        Result("notebooks", f"all {len(paths)} in turn", [total], goal="<= 60 s", limit=60.0,
+               note="a notebook failed" if failed else "")
+    )
+    report.notes.append(
+        "notebooks: each runs once in a new python3 kernel (start-up included), from a "
+        "temporary copy, with notebooks/ as working directory; the sequence shares one "
+        "fresh cache directory."
+    )
+
+
+def _slowest_cell(nb) -> str:
+    """Which code cell took longest, from the timings nbclient records in its metadata."""
+    from datetime import datetime
+
+    slowest, index = 0.0, None
+    for i, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type != "code" or not (begin and end):
+            continue
+        seconds = (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                   - datetime.fromisoformat(begin.replace("Z", "+00:00"))).total_seconds()
+        if seconds > slowest:
+            slowest, index = seconds, i
+    return f"slowest: cell {index} ({slowest:.1f} s)" if index is not None else ""
+
+
+# --- report ------------------------------------------------------------------------
+
+def _seconds(times: list[float] | None) -> str:
+    if not times:
+        return ""
+    if len(times) == 1:
+        return f"{times[0]:.2f}"
+    return f"{statistics.median(times):.2f} / {min(times):.2f}"
+
+
+def render(report: Report, runs: int) -> str:
+    from xinzhi.cli import format_table
+
+    rows = []
+    for r in report.results:
+        met = {True: "yes", False: "NO", None: ""}[r.met]
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
+        cpu = f"{r.cpu_ratio:.2f}x" if r.cpu_ratio is not None and r.cpu_ratio == r.cpu_ratio else ""
+        rows.append([r.benchmark, r.scenario, _seconds(r.ours), _seconds(r.baseline), ratio,
+                     r.goal, met, cpu, r.note])
+    head = (f"times in seconds, median / min of {runs} runs (one run where a single "
+            "figure is shown)")
+    table = format_table(
+        rows,
+        ["benchmark", "scenario", "ours (s)", "baseline (s)", "ratio", "goal", "met?",
+         "cpu ratio", "note"],
+        align="llrrrllrl",
+    )
+    notes = [textwrap.fill(n, width=100, subsequent_indent="  ") for n in report.notes]
+    return "\n".join([head, "", table, "", *notes])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tests/bench/run.py",
+        description="Time xinzhi against its goals (a benchmark, not a test).",
+    )
+    parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME",
+                        help="run only this benchmark (repeatable): "
+                        + ", ".join(BENCHMARKS))
+    parser.add_argument("--runs", type=int, default=5,
+                        help="repetitions of each timed process (default 5)")
+    parser.add_argument("--list", action="store_true", help="name the benchmarks and stop")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit with status 1 when a goal is not met")
+    args = parser.parse_args(argv)
+    if args.list:
+        for b in BENCHMARKS.values():
+            print(f"{b.name:10}  {b.summary}")
+        return 0
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+
+    report = Report()
+    for name in args.only or list(BENCHMARKS):
+        bench = BENCHMARKS[name]
+        print(f"running {name}: {bench.summary} ...", file=sys.stderr, flush=True)
+        try:
+            bench.func(args, report)
+        except BenchError as exc:
+            report.notes.append(f"{name}: could not be measured: {exc}")
+    print(render(report, args.runs))
+    missed = [r for r in report.results if r.met is False]
+    return 1 if args.strict and (missed or any("could not" in n for n in report.notes)) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
