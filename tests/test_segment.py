@@ -200,3 +200,22 @@ def test_textrank_uses_our_dictionary(corpus):
     extractor = segment.textrank_extractor()
     tags = extractor.textrank(corpus.essays[4].text, topK=15)
     assert tags and all(tag in corpus.essays[4].text for tag in tags)
+
+
+def test_dictionary_tags_are_the_same_whether_built_or_loaded_from_jieba_cache(
+        tmp_path, monkeypatch):
+    """The prefix dictionary is built once with its tags, exactly as jieba builds it;
+    loaded from jieba's cache it has no tags, and they are read from the file instead."""
+    import jieba
+
+    cls = segment._tagging_tokenizer_class()
+    built, loaded, reference = cls(), cls(), jieba.Tokenizer()
+    for tok in (built, loaded):
+        tok.tmp_dir, tok.cache_file = str(tmp_path), "jieba.cache"
+        tok.initialize()
+    reference.tmp_dir, reference.cache_file = str(tmp_path), "reference.cache"
+    reference.initialize()
+    assert reference.FREQ == built.FREQ and reference.total == built.total
+    assert built.word_tags and loaded.word_tags is None
+    monkeypatch.setattr(segment, "tokenizer", lambda: loaded)
+    assert segment.dictionary_tags() == built.word_tags

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -68,14 +69,26 @@ def _data_bytes(name: str) -> bytes:
     return resources.files("xinzhi").joinpath("data", name).read_bytes()
 
 
-def _import_jieba():
-    """Import jieba without its import-time noise (pkg_resources and regex warnings)."""
+def _import_jieba(*, posseg: bool = False):
+    """Import jieba without its import-time noise (pkg_resources and regex warnings).
+
+    ``jieba.posseg`` is imported only when asked for: importing it builds a global
+    tagger that parses jieba's whole 5 MB dictionary.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba
-        import jieba.posseg  # noqa: F401  (imported here so its warnings are caught too)
+
+        if posseg:
+            import jieba.posseg  # noqa: F401
     jieba.setLogLevel(logging.CRITICAL + 10)
     return jieba
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_version() -> str:
+    # From the installed metadata: the token cache is checked without importing jieba.
+    return importlib.metadata.version("jieba")
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,12 +129,44 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+def _tagging_tokenizer_class():
+    jieba = _import_jieba()
+
+    class TaggingTokenizer(jieba.Tokenizer):
+        """A jieba Tokenizer that keeps the dictionary's part-of-speech tags from the
+        pass that builds its prefix dictionary, so the 5 MB file is parsed once."""
+
+        word_tags: dict[str, str] | None = None
+
+        def gen_pfdict(self, f):
+            # jieba 0.42.1's Tokenizer.gen_pfdict, plus the third column; decoding the
+            # file at once makes it faster than the original, not slower.
+            with f:
+                text = f.read().decode("utf-8")
+            lfreq: dict[str, int] = {}
+            tags: dict[str, str] = {}
+            ltotal = 0
+            for line in text.splitlines():
+                word, freq, tag = line.split(" ")  # jieba's dict.txt: word freq tag
+                count = int(freq)
+                lfreq[word] = count
+                ltotal += count
+                tags[word] = tag
+                for end in range(1, len(word)):
+                    prefix = word[:end]
+                    if prefix not in lfreq:
+                        lfreq[prefix] = 0
+            self.word_tags = tags
+            return lfreq, ltotal
+
+    return TaggingTokenizer
+
+
 @functools.lru_cache(maxsize=1)
 def tokenizer() -> "jieba.Tokenizer":
     """The package's own jieba tokenizer, with the domain dictionary loaded once."""
     with _lock:
-        jieba = _import_jieba()
-        tok = jieba.Tokenizer()
+        tok = _tagging_tokenizer_class()()
         tok.tmp_dir = str(cache_dir())
         tok.cache_file = "jieba.cache"
         tok.initialize()
@@ -133,10 +178,24 @@ def tokenizer() -> "jieba.Tokenizer":
         return tok
 
 
+def dictionary_tags() -> dict[str, str]:
+    """Part-of-speech tag of every dictionary word, the domain dictionary's included."""
+    tok = tokenizer()
+    if tok.word_tags is None:
+        # The prefix dictionary came from jieba's cache, which keeps no tags.
+        tok.word_tags = {}
+        with tok.get_dict_file() as fh:
+            for line in fh:
+                word, _, *tag = line.decode("utf-8").split()
+                if tag:
+                    tok.word_tags[word] = tag[0]
+    return {**tok.word_tags, **tok.user_word_tag_tab}
+
+
 @functools.lru_cache(maxsize=1)
 def pos_tokenizer():
-    """A ``jieba.posseg.POSTokenizer`` bound to :func:`tokenizer` (for TextRank and POS)."""
-    jieba = _import_jieba()
+    """A ``jieba.posseg.POSTokenizer`` bound to :func:`tokenizer` (for TextRank)."""
+    jieba = _import_jieba(posseg=True)
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
@@ -191,14 +250,12 @@ def _pos_of(token: str, tags: dict[str, str]) -> str:
 
 
 def _cache_key(corpus: "Corpus") -> str:
-    import jieba
-
     h = hashlib.sha256()
     for part in (
         corpus.digest.encode(),
         _data_bytes("userdict.txt"),
         _data_bytes("stopwords.txt"),
-        jieba.__version__.encode(),
+        _jieba_version().encode(),
         str(TOKEN_SCHEMA).encode(),
     ):
         h.update(hashlib.sha256(part).digest())
@@ -217,7 +274,6 @@ def token_table(corpus: "Corpus", *, use_cache: bool = True) -> "pd.DataFrame":
     """
     import pandas as pd
 
-    _import_jieba()
     path = cache_dir() / f"tokens-{_cache_key(corpus)}.pkl"
     if use_cache and path.is_file():
         try:
@@ -228,8 +284,7 @@ def token_table(corpus: "Corpus", *, use_cache: bool = True) -> "pd.DataFrame":
         except Exception:  # a damaged cache is rebuilt, never trusted
             pass
 
-    # The domain dictionary's tags live on the tokenizer until posseg merges them.
-    tags = {**pos_tokenizer().word_tag_tab, **tokenizer().user_word_tag_tab}
+    tags = dictionary_tags()
     stop = stopwords()
     rows = {k: [] for k in ("pid", "essay", "position", "token", "start", "pos",
                             "is_stopword", "is_punct")}
@@ -275,7 +330,7 @@ def idf_table(texts: Iterable[str]) -> dict[str, float]:
 def keyword_extractor(corpus: "Corpus"):
     """A ``jieba.analyse.TFIDF`` using :func:`tokenizer`, this corpus's paragraphs as
     documents for IDF, and the project's stopwords."""
-    jieba = _import_jieba()
+    _import_jieba(posseg=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.analyse
@@ -291,7 +346,7 @@ def keyword_extractor(corpus: "Corpus"):
 
 def textrank_extractor():
     """A ``jieba.analyse.TextRank`` that segments with :func:`pos_tokenizer`."""
-    _import_jieba()
+    _import_jieba(posseg=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.analyse
