@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 import xinzhi
+import xinzhi.datasets
 
 DATA = Path(xinzhi.__file__).parent / "data"
-TABLES = sorted(p for p in DATA.glob("*.csv") if p.name not in {"glossary.csv"})
+TABLES = sorted(DATA.glob("*.csv"))
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda p: p.name)
@@ -29,6 +30,16 @@ def test_extracted_data_match_the_source_package():
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "differs" not in out.stdout.lower()
+
+
+def test_load_dataset_and_its_errors():
+    assert set(xinzhi.datasets.dataset_names()) == {p.stem for p in TABLES}
+    frame = xinzhi.datasets.load_dataset("gdp_china_world")
+    with (DATA / "gdp_china_world.csv").open(encoding="utf-8") as fh:
+        assert len(frame) == sum(1 for _ in fh) - 1
+    assert "Source" in xinzhi.datasets.provenance("gdp_china_world")
+    with pytest.raises(ValueError, match="shipped datasets are: .*glossary"):
+        xinzhi.datasets.load_dataset("gdp_of_mars")
 
 
 def test_glossary_rows_are_complete_and_unique():

@@ -355,3 +355,39 @@ def test_plain_matplotlib_and_pandas_plots_stay_quiet():
         fig.tight_layout()
         fig.canvas.draw()
     assert ax.get_title() == "频次"
+
+
+def _argument_table():
+    import pandas as pd
+
+    return pd.DataFrame(
+        [("C", "主张", "须把握新质生产力", "1.1", None),
+         ("R1", "理由", "新事物是对旧事物的扬弃", "1.2", "C"),
+         ("E1", "证据", "唯物辩证法", "1.2", "R1"),
+         ("A1", "前提", "传统、新质生产力，对应旧事物、新事物", "1.2", "R1")],
+        columns=["node", "role", "text", "pids", "supports"])
+
+
+def test_argument_map_draws_every_node_under_what_it_supports():
+    ax = plot.argument_map(_argument_table(), title="论证图")
+    try:
+        assert ax.get_title() == "论证图"
+        boxes = {t.get_text().split("〔")[0]: t.get_position() for t in ax.texts}
+        assert set(boxes) == {"主张 C", "理由 R1", "证据 E1", "前提 A1"}
+        assert boxes["主张 C"][1] > boxes["理由 R1"][1] > boxes["证据 E1"][1]
+        assert boxes["证据 E1"][1] == boxes["前提 A1"][1]
+        assert "〔1.2〕" in next(t.get_text() for t in ax.texts if t.get_text().startswith("理由"))
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("change,needle", [
+    (lambda t: t.drop(columns="pids"), "missing: pids"),
+    (lambda t: t.assign(role=["主张", "理由", "证据", "猜想"]), "unknown role 猜想"),
+    (lambda t: t.assign(supports=[None, "C", "X9", "R1"]), "not a node"),
+    (lambda t: t.assign(supports=[None, None, "R1", "R1"]), "lead to the claim"),
+])
+def test_argument_map_explains_a_bad_table(change, needle):
+    with pytest.raises(ValueError, match=needle):
+        plot.argument_map(change(_argument_table()))
+    plt.close("all")

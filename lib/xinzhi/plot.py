@@ -79,6 +79,8 @@ __all__ = [
     "network",
     "timeline",
     "lengths_by_essay",
+    "argument_map",
+    "ARGUMENT_ROLES",
     "short_title",
     "SHORT_TITLES",
     "SYSTEM_CJK_FAMILIES",
@@ -807,6 +809,82 @@ def lengths_by_essay(corpus: "Corpus", *, ax: Axes | None = None) -> Axes:
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel("汉字数")
     ax.set_title("各篇篇幅：汉字数与段落数")
+    return ax
+
+
+#: Colours of the roles in an argument map (Okabe–Ito): claim, reason, evidence, premise.
+ARGUMENT_ROLES = {"主张": OKABE_ITO[1], "理由": OKABE_ITO[5], "证据": OKABE_ITO[2],
+                  "前提": OKABE_ITO[4]}
+_ARGUMENT_COLUMNS = ("node", "role", "text", "pids", "supports")
+
+
+def _wrap_clauses(text: str, width: int = 10) -> str:
+    """Break Chinese text after its punctuation into lines of about ``width`` characters."""
+    lines = [""]
+    for piece in re.findall(r"[^，、：；]+[，、：；]?", text):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(lines)
+
+
+def argument_map(table: "pd.DataFrame", *, title: str | None = None,
+                 ax: Axes | None = None) -> Axes:
+    """Draw an argument as a tree: the claim on top, what supports it one row down.
+
+    ``table`` has one row per node with columns ``node`` (an id such as ``"R1"``),
+    ``role`` (one of :data:`ARGUMENT_ROLES`), ``text``, ``pids`` (where the essay says
+    it) and ``supports`` (the node it supports; empty for the claim, the first row).
+    Each box shows role, id, pid and text; arrows point to the node supported.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame([("C", "主张", "甲", "1.1", None), ("R", "理由", "乙", "1.2", "C")],
+    ...                  columns=["node", "role", "text", "pids", "supports"])
+    >>> argument_map(t, title="示例").get_title()
+    '示例'
+    >>> plt.close("all")
+    """
+    import networkx as nx
+
+    missing = [c for c in _ARGUMENT_COLUMNS if c not in getattr(table, "columns", [])]
+    if missing:
+        raise ValueError(f"argument_map: the table needs columns {', '.join(_ARGUMENT_COLUMNS)}; "
+                         f"missing: {', '.join(missing)}")
+    rows = table.set_index("node")
+    unknown = sorted(set(rows.role) - set(ARGUMENT_ROLES))
+    if unknown:
+        raise ValueError(f"argument_map: unknown role {', '.join(unknown)}; use "
+                         f"{', '.join(ARGUMENT_ROLES)}")
+    graph = nx.DiGraph()
+    graph.add_nodes_from(rows.index)
+    for node, target in rows.supports.items():
+        if isinstance(target, str) and target:
+            if target not in rows.index:
+                raise ValueError(f"argument_map: {node} supports {target!r}, which is not a node")
+            graph.add_edge(node, target)
+    claim = rows.index[0]
+    try:
+        depth = {n: nx.shortest_path_length(graph, n, claim) for n in graph}
+    except nx.NetworkXNoPath as exc:
+        raise ValueError(f"argument_map: every node must lead to the claim {claim}: {exc}") from None
+    pos: dict[str, tuple[float, float]] = {}
+    for level in sorted(set(depth.values())):
+        nodes = [n for n in rows.index if depth[n] == level]
+        nodes.sort(key=lambda n: pos[rows.supports[n]][0] if level else 0)
+        pos.update({n: ((i + 0.5) / len(nodes), -level) for i, n in enumerate(nodes)})
+    ax = _axes(ax, figsize=(11, 5.8))
+    nx.draw_networkx_edges(graph, pos, ax=ax, arrowstyle="-|>", arrowsize=14,
+                           edge_color="#8c8c8c", min_source_margin=32, min_target_margin=36)
+    for node, (x, y) in pos.items():
+        ax.text(x, y, f"{rows.role[node]} {node}〔{rows.pids[node]}〕\n"
+                      f"{_wrap_clauses(str(rows.text[node]))}",
+                ha="center", va="center", fontsize=8.5,
+                bbox={"boxstyle": "round,pad=0.4", "facecolor": ARGUMENT_ROLES[rows.role[node]],
+                      "alpha": 0.3, "edgecolor": "#555555"})
+    if title:
+        ax.set_title(title)
+    ax.set_axis_off()
+    ax.margins(0.05, 0.22)
     return ax
 
 
