@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lab execute bench clean
+.PHONY: install test lab execute bench clean book serve student instructor
 
 install: $(STAMP)
 
@@ -29,8 +29,29 @@ execute: $(STAMP)
 	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
 		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
 
+# The book (Jupyter Book 1), every Sphinx warning an error.  Study edition, solutions
+# folded: book/_build/html.  The notebooks are not re-executed (see `make execute`).
+book: $(STAMP)
+	$(BIN)/python book/editions.py study
+
+# The study edition on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it).
+PORT ?= 8000
+serve: book
+	@echo "serving book/_build/html on http://127.0.0.1:$(PORT)/"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory book/_build/html
+
+# Handouts: the chapter notebooks without solution cells, exercises left blank, zipped
+# into book/_build/student/xinzhi-student-notebooks.zip.
+student: $(STAMP)
+	$(BIN)/python book/editions.py student
+
+# The instructor edition: solutions open, teacher's notes in the syllabus:
+# book/_build/instructor/html.
+instructor: $(STAMP)
+	$(BIN)/python book/editions.py instructor
+
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
 
 clean:
-	rm -rf book/_build .pytest_cache .hypothesis
+	rm -rf book/_build book/_generated .pytest_cache .hypothesis test-artifacts

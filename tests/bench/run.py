@@ -312,6 +312,96 @@ def _slowest_cell(nb) -> str:
     return f"slowest: cell {index} ({slowest:.1f} s)" if index is not None else ""
 
 
+@benchmark("book", "the Jupyter Book: clean build, no-change rebuild, site size, search in chromium")
+def bench_book(args: argparse.Namespace, report: Report) -> None:
+    build = (
+        "import sys, runpy; sys.path.insert(0, {book!r}); import editions; "
+        "editions.build_html('study', {out!r}, fresh={fresh}, quiet=True)"
+    )
+    book = str(ROOT / "book")
+    env = base_env()
+    with tempfile.TemporaryDirectory(prefix="xinzhi-bench-book-") as tmp:
+        clean, rebuild = Timings(), Timings()
+        out = Path(tmp) / "run0"
+        for i in range(max(1, min(args.runs, 2))):
+            # a new output folder each time: no doctrees, no HTML, as after `make clean`
+            out = Path(tmp) / f"run{i}"
+            clean.add(run_process(build.format(book=book, out=str(out), fresh=True), env))
+        for _ in range(max(1, min(args.runs, 3))):
+            rebuild.add(run_process(build.format(book=book, out=str(out), fresh=False), env))
+        report.results.append(Result("book", "clean build", clean.wall, goal="<= 90 s", limit=90.0,
+                                     ours_cpu=clean.cpu))
+        report.results.append(Result("book", "no-change rebuild", rebuild.wall, goal="<= 15 s",
+                                     limit=15.0, ours_cpu=rebuild.cpu))
+
+        site = out / "_build" / "html"
+        files = [p for p in site.rglob("*") if p.is_file()]
+        pages = [p for p in files if p.suffix == ".html"]
+        total = sum(p.stat().st_size for p in files) / 2**20
+        largest = max(pages, key=lambda p: p.stat().st_size)
+        report.results.append(Result("book", "site size (MB)", [total], goal="<= 30 MB", limit=30.0,
+                                     note=f"{len(pages)} HTML pages, {len(files)} files"))
+        report.results.append(Result("book", "largest page (MB)", [largest.stat().st_size / 2**20],
+                                     goal="<= 2 MB", limit=2.0, note=str(largest.relative_to(site))))
+        try:
+            for term, times in _search_times(site, max(1, min(args.runs, 5))).items():
+                report.results.append(Result("book", f"search {term}", times, goal="<= 1 s", limit=1.0,
+                                             note="navigation to search.html?q= until results listed"))
+        except Exception as exc:  # no chromium, or playwright failed: say so, keep the rest
+            report.notes.append(f"book: search not measured: {type(exc).__name__}: {exc}")
+    report.notes.append(
+        "book: `python book/editions.py study` as `make book` runs it (warnings are errors), "
+        "into a temporary folder: clean = no doctrees or HTML yet; rebuild = the same again "
+        "with nothing changed. Sizes are in MB, not seconds. Search = Debian's chromium "
+        "(headless, via Playwright) opening search.html?q=TERM from a local http.server until "
+        "Sphinx reports its results, page load included; cold browser context each run."
+    )
+
+
+def _search_times(site: Path, runs: int) -> dict[str, list[float]]:
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a page closed while its search summaries were loading
+
+    httpd = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync"]
+    times: dict[str, list[float]] = {"新质生产力": [], "卡脖子": []}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+            for _ in range(runs + 1):  # the first round warms the browser and the OS cache
+                for term in times:
+                    context = browser.new_context()
+                    page = context.new_page()
+                    page.goto(f"{base}/search.html?q={quote(term)}", wait_until="commit")
+                    ms = page.wait_for_function(
+                        "() => { const s = document.querySelector('#search-results .search-summary');"
+                        " return s && s.innerText.length > 0 && performance.now(); }",
+                        polling=20, timeout=30000,
+                    ).json_value()
+                    times[term].append(ms / 1000)
+                    context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return {term: values[1:] for term, values in times.items()}
+
+
 # --- report ------------------------------------------------------------------------
 
 def _seconds(times: list[float] | None) -> str:

@@ -1,0 +1,505 @@
+"""The Jupyter Book: it builds with every warning an error, and what it shows is right.
+
+One build of the study edition per test session (``built_site``, shared with
+``tests/test_browser.py``) and one of the instructor edition, both fresh, into a
+temporary folder; every check reads the built HTML.  The student handouts are made and
+executed here too.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+import xinzhi
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+#: The repository URL the test build is given, so that launch buttons are made.
+TEST_REPOSITORY = "https://github.com/example-org/xinzhi-book"
+TEST_HUB = "https://hub.example.edu"
+
+
+def _load(name: str, path: Path):
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+editions = _load("xinzhi_book_editions", BOOK / "editions.py")
+sys.path.insert(0, str(BOOK / "_ext"))
+pages = _load("xinzhi_pages", BOOK / "_ext" / "xinzhi_pages.py")
+
+
+def build_site(config: pytest.Config, tmp_root: Path, edition: str = "study") -> Path:
+    """Build ``edition`` once per test session (fresh, warnings as errors); its HTML folder."""
+    sites = config.__dict__.setdefault("_xinzhi_sites", {})
+    if edition not in sites:
+        out = tmp_root / edition
+        try:
+            sites[edition] = editions.build_html(
+                edition,
+                out,
+                fresh=True,
+                quiet=True,
+                env={"XINZHI_REPOSITORY_URL": TEST_REPOSITORY, "XINZHI_JUPYTERHUB_URL": TEST_HUB},
+            )
+        except editions.EditionError as exc:
+            sites[edition] = exc
+    if isinstance(sites[edition], Exception):
+        pytest.fail(str(sites[edition]), pytrace=False)
+    return sites[edition]
+
+
+@pytest.fixture(scope="session")
+def site(request, tmp_path_factory) -> Path:
+    return build_site(request.config, tmp_path_factory.getbasetemp() / "book")
+
+
+@pytest.fixture(scope="session")
+def instructor_site(request, tmp_path_factory) -> Path:
+    return build_site(request.config, tmp_path_factory.getbasetemp() / "book", "instructor")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> xinzhi.Corpus:
+    return xinzhi.load_corpus()
+
+
+@pytest.fixture(scope="session")
+def chapters() -> list:
+    found = pages.read_chapters()
+    assert found, "no chapter notebooks in notebooks/"
+    return found
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page(site: Path, docname: str) -> Path:
+    return site / f"{docname}.html"
+
+
+def toc_docnames() -> list[str]:
+    import yaml
+
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(items):
+        for item in items or []:
+            if "file" in item:
+                names.append(item["file"])
+            walk(item.get("sections"))
+            walk(item.get("chapters"))
+
+    walk(toc.get("parts"))
+    return names
+
+
+def article(doc: BeautifulSoup):
+    return doc.find("article") or doc
+
+
+# --- the build ------------------------------------------------------------------------
+
+
+def test_every_page_of_the_table_of_contents_is_built(site):
+    missing = [d for d in toc_docnames() if not page(site, d).is_file()]
+    assert not missing, f"pages in book/_toc.yml that were not built: {missing}"
+    assert (site / "index.html").is_file()
+
+
+def test_every_chapter_notebook_is_in_the_table_of_contents(chapters):
+    listed = set(toc_docnames())
+    assert [c.docname for c in chapters if c.docname not in listed] == []
+
+
+def test_the_site_is_chinese(site):
+    for docname in ("book/intro", "notebooks/" + editions.chapter_notebooks()[0].stem):
+        html = page(site, docname).read_text(encoding="utf-8")
+        assert re.search(r'<html[^>]*\blang="zh-CN"', html), f"{docname}: html lang is not zh-CN"
+    chapter = page(site, "notebooks/" + editions.chapter_notebooks()[0].stem).read_text(encoding="utf-8")
+    for chinese in ('title="链接到此标题"', 'aria-label="下载此页面"', 'title="显示或隐藏全书目录"', "上一页"):
+        assert chinese in chapter, f"interface string missing in Chinese: {chinese}"
+    for english in ("Link to this heading", "Toggle primary sidebar", "Download this page"):
+        assert english not in chapter, f"interface string left in English: {english}"
+    search = soup(site / "search.html")
+    placeholder = search.find("input", attrs={"name": "q"})
+    assert placeholder is not None and "搜索" in (placeholder.get("placeholder") or "")
+    assert "搜索" in search.title.get_text()
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            doc = soup(path)
+            ids[path] = {el["id"] for el in doc.find_all(id=True)} | {
+                a["name"] for a in doc.find_all("a", attrs={"name": True})
+            }
+        return ids[path]
+
+    broken = []
+    for html in site.rglob("*.html"):
+        if "_static" in html.parts or "_sources" in html.parts:
+            continue
+        for a in soup(html).find_all("a", href=True):
+            href = a["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "javascript:", "//")):
+                continue
+            target = (html.parent / unquote(parts.path)).resolve() if parts.path else html
+            if not target.exists():
+                broken.append(f"{html.relative_to(site)} -> {href}")
+                continue
+            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors(target):
+                broken.append(f"{html.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken[:30])
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
+def test_the_reader_shows_every_paragraph_with_its_pid_and_anchor(site, corpus):
+    for essay in corpus.essays:
+        doc = soup(page(site, pages.reader_docname(essay.number)))
+        for p in essay.paragraphs:
+            box = doc.find(id=p.anchor)
+            assert box is not None, f"no anchor {p.anchor} in the reader"
+            text = box.find("p").get_text()
+            assert text == f"〔{p.pid}〕{p.text}", f"reader paragraph {p.pid} differs from the corpus"
+        assert essay.title in doc.find("h1").get_text()
+
+
+def test_every_citation_in_a_chapter_links_to_its_reader_paragraph(site, chapters):
+    for chapter in chapters:
+        doc = soup(page(site, chapter.docname))
+        links = {}
+        for a in article(doc).find_all("a", href=True):
+            m = re.fullmatch(r"〔(\d+\.\d+)〕", a.get_text())
+            if m:
+                links.setdefault(m.group(1), set()).add(unquote(a["href"]).split("/")[-1])
+        for pid in chapter.cited:
+            essay, n = pid.split(".")
+            assert f"essay{essay}.html#p{essay}-{n}" in links.get(pid, set()), (
+                f"{chapter.path.name}: 〔{pid}〕 is not a link to the reader"
+            )
+
+
+def test_reader_paragraphs_link_back_to_the_chapters_that_cite_them(site, chapters, corpus):
+    citing: dict[str, set[str]] = {}
+    for chapter in chapters:
+        for pid in chapter.cited:
+            citing.setdefault(pid, set()).add(chapter.path.stem + ".html")
+    assert citing, "no chapter cites any paragraph"
+    for essay in corpus.essays:
+        doc = soup(page(site, pages.reader_docname(essay.number)))
+        for p in essay.paragraphs:
+            back = doc.find(id=p.anchor).find(class_="xinzhi-backlinks")
+            found = {unquote(a["href"]).split("/")[-1].split("#")[0] for a in back.find_all("a")} if back else set()
+            assert found == citing.get(p.pid, set()), f"backlinks of 〔{p.pid}〕"
+
+
+# --- the glossary ----------------------------------------------------------------------
+
+
+def glossary_rows() -> list[dict]:
+    text = pages.glossary_path().read_text(encoding="utf-8-sig")
+    return [r for r in csv.DictReader(text.splitlines()) if (r.get("term") or "").strip()]
+
+
+def test_the_glossary_lists_every_term_with_pinyin_english_and_where_it_occurs(site, corpus):
+    doc = soup(page(site, "book/glossary"))
+    rows = glossary_rows()
+    for permalink in doc.select("dt a.headerlink"):
+        permalink.decompose()
+    terms = {dt.get_text().strip(): dt for dt in doc.find_all("dt")}
+    assert set(terms) == {r["term"].strip() for r in rows}
+    for row in rows:
+        dd = terms[row["term"].strip()].find_next_sibling("dd")
+        text = dd.get_text()
+        assert row["pinyin"].strip() in text and row["english"].strip() in text
+        shown = [a.get_text().strip("〔〕") for a in dd.select(".xinzhi-term-pids a") if a.get_text().startswith("〔")]
+        assert shown == [p.pid for p in corpus if row["term"].strip() in p.text], row["term"]
+
+
+def test_the_terms_of_each_chapter_link_to_the_glossary(site, chapters):
+    checked = 0
+    for chapter in chapters:
+        doc = soup(page(site, chapter.docname))
+        for table in article(doc).find_all("table"):
+            head = table.find("th")
+            if head is None or head.get_text().strip() != "术语":
+                continue
+            for row in table.find("tbody").find_all("tr"):
+                cell = row.find("td")
+                link = cell.find("a")
+                assert link is not None and "glossary.html#term-" in link["href"], (
+                    f"{chapter.path.name}: term {cell.get_text().strip()!r} does not link to the glossary"
+                )
+                checked += 1
+    assert checked, "no chapter has a 术语 table"
+
+
+# --- search ----------------------------------------------------------------------------
+
+
+def search_index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+@pytest.mark.parametrize("term", ["新质生产力", "全要素生产率", "卡脖子", "新型举国体制"])
+def test_the_search_index_holds_domain_terms_whole(site, term):
+    index = search_index(site)
+    names = set()
+    # Sphinx files a word under titleterms for a page whose title has it, else under terms.
+    for kind in ("terms", "titleterms"):
+        docs = index[kind].get(term, [])
+        names |= {index["docnames"][i] for i in ([docs] if isinstance(docs, int) else docs)}
+    assert names, f"{term} is not one search term (is jieba using the user dictionary?)"
+    corpus = xinzhi.load_corpus()
+    expected = {pages.reader_docname(p.essay) for p in corpus if term in p.text}
+    assert expected <= names, f"reader pages missing from the index of {term}"
+
+
+# --- editions --------------------------------------------------------------------------
+
+
+def solution_cells(site: Path, docname: str):
+    return article(soup(page(site, docname))).select(".tag_solution")
+
+
+def test_solutions_fold_in_the_study_edition(site, chapters):
+    total = 0
+    for chapter in chapters:
+        nb = nbformat.read(chapter.path, as_version=4)
+        expected = sum(1 for c in nb.cells if "solution" in c.metadata.get("tags", []))
+        assert len(solution_cells(site, chapter.docname)) == expected, chapter.path.name
+        total += expected
+        html = page(site, chapter.docname).read_text(encoding="utf-8")
+        selector = re.search(r"var togglebuttonSelector = '([^']*)'", html).group(1)
+        assert ".tag_solution" in selector.split(", ")
+    assert total, "no solution cells in any chapter"
+
+
+def test_the_instructor_edition_shows_solutions_and_the_teachers_notes(site, instructor_site, chapters):
+    chapter = chapters[0].docname
+    html = page(instructor_site, chapter).read_text(encoding="utf-8")
+    selector = re.search(r"var togglebuttonSelector = '([^']*)'", html).group(1)
+    assert ".tag_solution" not in selector
+    assert "教师版" in soup(page(instructor_site, chapter)).title.get_text()
+    assert "教师备课笔记" in page(instructor_site, "book/_generated/syllabus").read_text(encoding="utf-8")
+    assert "教师备课笔记" not in page(site, "book/_generated/syllabus").read_text(encoding="utf-8")
+
+
+def test_launch_buttons_and_the_notebook_download(site, chapters):
+    chapter = chapters[-1]
+    doc = soup(page(site, chapter.docname))
+    hrefs = [unquote(a["href"]) for a in doc.find_all("a", href=True)]
+    rel = f"notebooks/{chapter.path.name}"
+    assert f"https://mybinder.org/v2/gh/example-org/xinzhi-book/main?urlpath=lab/tree/{rel}" in hrefs
+    assert f"https://colab.research.google.com/github/example-org/xinzhi-book/blob/main/{rel}" in hrefs
+    assert any(h.startswith(TEST_HUB + "/hub/user-redirect/git-pull?") and rel in h for h in hrefs)
+    download = [h for h in hrefs if h.endswith(f"_sources/{rel}")]
+    assert download, "no .ipynb download link"
+    assert (page(site, chapter.docname).parent / download[0]).resolve().is_file()
+
+
+# --- offline, size, accessibility ----------------------------------------------------------------
+
+
+def test_pages_load_nothing_from_other_sites(site):
+    external = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""")
+    for html in site.rglob("*.html"):
+        doc = soup(html)
+        for tag in doc.find_all(["script", "link", "img", "iframe", "source", "video", "audio"]):
+            url = tag.get("src") or (tag.get("href") if tag.name == "link" else None)
+            assert not url or not re.match(r"^(?:https?:)?//", url), f"{html.relative_to(site)} loads {url}"
+    for css in site.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?(?:https?:)?//", css.read_text(errors="replace")), css
+    chapter_html = next((site / "notebooks").glob("*.html")).read_text(encoding="utf-8")
+    assert not external.search(chapter_html.split("<body")[0]), "the page head loads from another site"
+
+
+def test_math_is_served_from_the_site_itself(site):
+    pages_with_math = [p for p in site.rglob("*.html") if "mathjax" in p.read_text(encoding="utf-8")]
+    for html in pages_with_math:
+        for script in soup(html).find_all("script", src=True):
+            if "mathjax" in script["src"]:
+                assert not script["src"].startswith(("http", "//"))
+                assert (html.parent / script["src"].split("?")[0]).resolve().is_file()
+
+
+def test_site_and_page_sizes(site):
+    sizes = {p: p.stat().st_size for p in site.rglob("*") if p.is_file()}
+    total = sum(sizes.values())
+    assert total <= 30 * 2**20, f"the site is {total / 2**20:.1f} MB (goal ≤ 30 MB)"
+    big = {str(p.relative_to(site)): s for p, s in sizes.items() if p.suffix == ".html" and s > 2 * 2**20}
+    assert not big, f"pages over 2 MB: {big}"
+
+
+def test_images_have_alt_text_and_headings_are_in_order(site):
+    for docname in toc_docnames():
+        doc = article(soup(page(site, docname)))
+        for img in doc.find_all("img"):
+            alt, src = (img.get("alt") or "").strip(), img.get("src") or ""
+            # docutils falls back to the file's path: that is no description.
+            assert alt and alt != src and not re.search(r"\.(png|jpe?g|svg|gif)$", alt), (
+                f"{docname}: an image without alt text ({src})"
+            )
+        levels = [int(h.name[1]) for h in doc.find_all(re.compile(r"^h[1-6]$"))]
+        assert levels and levels[0] == 1, f"{docname}: the page does not open with one h1"
+        assert levels.count(1) == 1, f"{docname}: more than one h1"
+        for a, b in zip(levels, levels[1:]):
+            assert b <= a + 1, f"{docname}: heading h{a} is followed by h{b}"
+
+
+# --- the generated pages' sources -----------------------------------------------------------
+
+
+def test_pid_ranges_group_consecutive_paragraphs():
+    assert pages.pid_ranges(["4.2", "3.7", "4.1", "3.6", "4.4"]) == [("3.6", "3.7"), ("4.1", "4.2"), ("4.4", "4.4")]
+    assert pages.format_pid_ranges(["1.1", "1.2", "1.4"]) == "〔1.1〕–〔1.2〕、〔1.4〕"
+
+
+def test_the_search_dictionary_drops_comments_and_keeps_order():
+    text = pages.search_userdict(["# header", "", "新质生产力 nz", "科技创新 50000 nz  # wins", "  "])
+    assert text == "新质生产力 nz\n科技创新 50000 nz\n"
+
+
+def test_reading_lists_expand_from_the_corpus(corpus):
+    assert pages.expand_reading(corpus, ["7"]) == [p.pid for p in corpus.essay(7).paragraphs]
+    assert pages.expand_reading(corpus, ["5.9-5.10", "5.10", "2.1"]) == ["5.9", "5.10", "2.1"]
+    for bad in (["9"], ["3.8"], ["5.3-4.1"], ["5.4-5.2"]):
+        with pytest.raises(pages.BookSourceError, match="reading"):
+            pages.expand_reading(corpus, bad)
+
+
+def test_a_chapter_is_read_for_the_syllabus(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 第9章 试验\n\n**学习目标**\n\n- 目标一〔3.5〕\n- 目标二\n\n**预计用时**：约 20 分钟。"),
+        new_markdown_cell("### 练习 9.1\u3000数段落", metadata={"tags": ["exercise"]}),
+        new_code_cell("answer = 81", metadata={"tags": ["solution"]}),
+        new_markdown_cell("要点〔8.1〕", metadata={"tags": ["solution"]}),
+        new_markdown_cell("## 讨论题\n\n1. 问题一〔4.1〕\n2. 问题二\n   续行\n\n## 小结\n\n- 不是问题"),
+    ])
+    path = tmp_path / "09_试验.ipynb"
+    nbformat.write(nb, path)
+    ch = pages.read_chapter(path)
+    assert (ch.number, ch.title) == (9, "第9章 试验")
+    assert ch.objectives == ["目标一〔3.5〕", "目标二"]
+    assert ch.questions == ["问题一〔4.1〕", "问题二续行"]
+    assert [(e.eid, e.title, len(e.solutions)) for e in ch.exercises] == [("9.1", "数段落", 2)]
+    assert ch.cited == ["3.5", "8.1", "4.1"]
+    assert ch.minutes == "约 20 分钟"
+
+
+def test_the_syllabus_has_eight_sessions_with_readings_computed_from_the_corpus(site, chapters, corpus):
+    sessions = pages.read_sessions()
+    assert [s.number for s in sessions] == list(range(1, 9))
+    assert sorted(s.chapter for s in sessions) == list(range(1, 9))
+    doc = article(soup(page(site, "book/_generated/syllabus")))
+    headings = [h.get_text() for h in doc.find_all("h2")]
+    assert len(headings) == 8
+    by_number = {c.number: c for c in chapters}
+    text = doc.get_text()
+    for s in sessions:
+        ch = by_number.get(s.chapter)
+        assert ch is not None, f"session {s.number}: chapter {s.chapter} has no notebook"
+        assigned = pages.expand_reading(corpus, s.reading)
+        assert assigned, f"session {s.number} reads nothing"
+        for line in pages.readings(corpus, assigned):
+            assert line in text, f"session {s.number}: reading {line!r} not in the syllabus"
+        for e in ch.exercises:
+            assert f"练习 {e.eid}" in text
+
+
+# --- student handouts ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def student_zip(tmp_path_factory) -> Path:
+    return editions.student_edition(tmp_path_factory.mktemp("student") / "handouts.zip")
+
+
+def distinctive_solution_lines(nb) -> list[str]:
+    """Lines of solution cells that appear in no other cell of the notebook."""
+    others = "\n".join(c.source for c in nb.cells if "solution" not in c.metadata.get("tags", []))
+    lines = []
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []):
+            for line in cell.source.splitlines():
+                line = line.strip()
+                if len(line) >= 6 and line not in others:
+                    lines.append(line)
+    return lines
+
+
+def test_student_handouts_hold_no_solution(student_zip):
+    with zipfile.ZipFile(student_zip) as zf:
+        names = [n for n in zf.namelist() if n.endswith(".ipynb")]
+        assert [Path(n).name for n in names] == [p.name for p in editions.chapter_notebooks()]
+        for name in names:
+            original = nbformat.read(ROOT / "notebooks" / Path(name).name, as_version=4)
+            text = zf.read(name).decode("utf-8")
+            handout = nbformat.reads(text, as_version=4)
+            assert not [c for c in handout.cells if "solution" in c.metadata.get("tags", [])]
+            for cell in handout.cells:
+                if cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", []):
+                    assert cell.outputs == [], f"{name}: an exercise cell keeps its output"
+            for line in distinctive_solution_lines(original):
+                assert line not in text, f"{name}: solution text survives: {line!r}"
+
+
+def test_strip_solutions_keeps_everything_else():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[
+        new_markdown_cell("### 练习 1.1", metadata={"tags": ["exercise"]}),
+        new_code_cell("answer = ...", metadata={"tags": ["exercise"]}, outputs=[new_output("stream", text="尚未作答")]),
+        new_code_cell("answer = 81", metadata={"tags": ["solution"]}),
+        new_markdown_cell("**参考要点**", metadata={"tags": ["solution"]}),
+        new_code_cell("corpus", execution_count=3, outputs=[new_output("stream", text="<Corpus>")]),
+    ])
+    out = editions.strip_solutions(nb)
+    assert [c.source for c in out.cells] == ["### 练习 1.1", "answer = ...", "corpus"]
+    assert out.cells[1].outputs == [] and out.cells[2].outputs[0].text == "<Corpus>"
+    assert out.cells[2].execution_count is None
+    assert len(nb.cells) == 5, "the original notebook was changed"
+
+
+def test_student_handouts_run_top_to_bottom(student_zip, tmp_path):
+    from nbclient import NotebookClient
+
+    with zipfile.ZipFile(student_zip) as zf:
+        zf.extractall(tmp_path)
+    folder = tmp_path / "xinzhi-student"
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        )
+        try:
+            client.execute()
+        except Exception as exc:  # nbclient raises CellExecutionError and kernel errors
+            pytest.fail(f"{path.name} does not run without its solutions: {exc}", pytrace=False)
