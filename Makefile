@@ -24,10 +24,10 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
-# Re-run every notebook in place (outputs are committed; the book shows them as they are).
+# Re-run every notebook in place (outputs are committed; the book shows them as they
+# are), dropping volatile metadata so an unchanged result leaves nothing to commit.
 execute: $(STAMP)
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
-		../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+	$(BIN)/python book/editions.py execute
 
 # The book (Jupyter Book 1), every Sphinx warning an error.  Study edition, solutions
 # folded: book/_build/html.  The notebooks are not re-executed (see `make execute`).

@@ -3,6 +3,7 @@
     python book/editions.py study        # the online study edition -> book/_build/html
     python book/editions.py instructor   # solutions open, teacher's notes -> book/_build/instructor/html
     python book/editions.py student      # handout notebooks -> book/_build/student/xinzhi-student-notebooks.zip
+    python book/editions.py execute      # re-run the chapter notebooks in place (make execute)
 
 The HTML editions run Jupyter Book 1 with the repository root as the source folder and
 every warning an error (``-W -n --keep-going``); the edition reaches the book's Sphinx
@@ -195,13 +196,39 @@ def student_edition(out_zip: Path = STUDENT_ZIP, notebooks: Path = NOTEBOOKS) ->
     return out_zip
 
 
+def execute_notebooks(paths: list[Path] | None = None) -> list[Path]:
+    """Run each chapter notebook top to bottom in place, in ``notebooks/``, and keep only
+    what is not volatile: no per-cell timings, only the language name, so that a re-run
+    with unchanged results leaves git with nothing to commit."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    paths = chapter_notebooks() if paths is None else paths
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            raise EditionError(f"{path.name} stopped with an error; nothing was written:\n{exc}") from None
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)
+        nb.metadata["language_info"] = {"name": "python"}
+        nbformat.write(nb, path)
+        print(f"executed {path.relative_to(ROOT)}")
+    return paths
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("edition", choices=[*EDITIONS, "student"])
+    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute"])
     parser.add_argument("--all", action="store_true", help="rebuild every page (HTML editions)")
     args = parser.parse_args(argv)
     try:
-        if args.edition == "student":
+        if args.edition == "execute":
+            execute_notebooks()
+        elif args.edition == "student":
             path = student_edition()
             print(f"student notebooks: {path.relative_to(ROOT)}")
         else:
