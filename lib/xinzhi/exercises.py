@@ -634,14 +634,23 @@ def _grade_number(key: dict, answer: object) -> tuple[bool, list[str]]:
     return _number_matches(key, float(key["answer"]), answer)
 
 
-def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
+def _collection(key: dict, answer: object) -> tuple[list | None, int, list[set[str]], str]:
+    """The answer's items as normalised text (None for an item that is not text), how
+    many are not text, and the key's accepted spellings of each item; or no items and
+    the reason the answer is not a collection."""
     items, reason = _items(answer)
-    if items is None:
-        return False, [reason or ""]
-    given = [_text_of(item) for item in items]
-    invalid = sum(1 for g in given if g is None)
-    given_set = {g for g in given if g}
     spellings = [{_clean_text(o) for o in (i if isinstance(i, list) else [i])} for i in key["answer"]]
+    if items is None:
+        return None, 0, spellings, reason or ""
+    given = [_text_of(item) for item in items]
+    return given, sum(1 for g in given if g is None), spellings, ""
+
+
+def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
+    given, invalid, spellings, reason = _collection(key, answer)
+    if given is None:
+        return False, [reason]
+    given_set = {g for g in given if g}
     missing = sum(1 for s in spellings if not s & given_set)
     known = set().union(*spellings)
     extra = len(given_set - known)
@@ -653,12 +662,9 @@ def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
 
 
 def _grade_sequence(key: dict, answer: object) -> tuple[bool, list[str]]:
-    items, reason = _items(answer)
-    if items is None:
-        return False, [reason or ""]
-    given = [_text_of(item) for item in items]
-    invalid = sum(1 for g in given if g is None)
-    spellings = [{_clean_text(o) for o in (i if isinstance(i, list) else [i])} for i in key["answer"]]
+    given, invalid, spellings, reason = _collection(key, answer)
+    if given is None:
+        return False, [reason]
     if not invalid and len(given) == len(spellings):
         if all(g in s for g, s in zip(given, spellings)):
             return True, []
