@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import shutil
 import warnings
 from pathlib import Path
 
@@ -16,15 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
 
 import xinzhi  # noqa: E402
 from xinzhi import plot  # noqa: E402
-
-HAN_SAMPLE = "新质生产力"
 
 
 class _Records(logging.Handler):
@@ -68,10 +62,6 @@ def _render(ax: Axes, tmp_path: Path | None = None) -> Path | None:
     return None
 
 
-def _has_glyph(path: str | Path, char: str) -> bool:
-    return FT2Font(str(path)).get_char_index(ord(char)) != 0
-
-
 def _chinese_chart() -> Axes:
     fig, ax = plt.subplots()
     ax.bar(["创新", "产业", "绿色"], [3.5, -1.25, 2.0])
@@ -82,8 +72,8 @@ def _chinese_chart() -> Axes:
     return ax
 
 
-# --- fonts -------------------------------------------------------------------------
-def test_chinese_chart_renders_without_missing_glyphs(tmp_path, font_log):
+# --- setup and house style (fonts: tests/test_fonts.py) ----------------------------
+def test_a_chinese_chart_renders_without_missing_glyphs(tmp_path, font_log):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ax = _chinese_chart()
@@ -94,64 +84,21 @@ def test_chinese_chart_renders_without_missing_glyphs(tmp_path, font_log):
     assert font_log == [], [r.getMessage() for r in font_log]
 
 
-def test_chinese_text_resolves_to_a_cjk_font_file():
-    ax = _chinese_chart()
-    title = ax.title
-    assert plot.chinese_font_family() in title.get_fontfamily()
-    resolved = font_manager.findfont(
-        FontProperties(family=plot.chinese_font_family()), fallback_to_default=False
-    )
-    assert Path(resolved) == plot.font_path()
-    assert all(_has_glyph(resolved, ch) for ch in HAN_SAMPLE + "，：（）")
-    # The Latin font first in the list lacks Chinese: the fallback is what makes it work.
-    latin = font_manager.findfont(FontProperties(family=plot.LATIN_FAMILY), fallback_to_default=False)
-    assert not _has_glyph(latin, "新")
-    assert _has_glyph(latin, "α") and _has_glyph(latin, "−")
-
-
-def test_without_the_cjk_font_glyphs_are_missing():
-    """The rendering test above can fail: without the Chinese font matplotlib warns."""
-    with matplotlib.rc_context({"font.family": [plot.LATIN_FAMILY]}):
-        fig, ax = plt.subplots()
-        ax.set_title("新质生产力")
-        with pytest.warns(UserWarning, match="missing from font"):
-            fig.canvas.draw()
-
-
-def test_generic_alias_would_lose_the_fallback():
-    """Why font.family is a list of real names: "sans-serif" resolves to one font."""
-    with matplotlib.rc_context({"font.family": ["sans-serif"], "font.sans-serif": [plot.LATIN_FAMILY, plot.chinese_font_family()]}):
-        fig, ax = plt.subplots()
-        ax.set_title("新质生产力")
-        with pytest.warns(UserWarning, match="missing from font"):
-            fig.canvas.draw()
-
-
 def test_font_family_is_latin_first_then_chinese():
     family = matplotlib.rcParams["font.family"]
-    assert isinstance(family, list)
-    assert family[0] == plot.LATIN_FAMILY
-    assert plot.chinese_font_family() in family
+    assert family == [plot.LATIN_FAMILY, plot.chinese_font_family()] == plot.font_families()
     assert "sans-serif" not in family
-    assert family == plot.font_families()
     assert matplotlib.rcParams["axes.unicode_minus"] is False
     assert plot.chinese_font_family() == "Noto Sans SC"  # the pinned OFL package
     assert plot.font_path().suffix == ".otf"
 
 
-def test_setup_is_idempotent_and_cached(monkeypatch):
-    before = len(font_manager.fontManager.ttflist)
+def test_setup_is_idempotent():
     plot.setup()
     first = {k: matplotlib.rcParams[k] for k in ("font.family", "font.sans-serif", "axes.prop_cycle", "figure.dpi")}
-
-    def not_again():
-        raise AssertionError("fonts were looked up again")
-
-    monkeypatch.setattr(plot, "_resolve_fonts", not_again)
     plot.setup()
     second = {k: matplotlib.rcParams[k] for k in first}
     assert first == second
-    assert len(font_manager.fontManager.ttflist) == before
 
 
 def test_setup_restores_style_after_rcdefaults():
@@ -168,30 +115,6 @@ def test_house_style():
     assert rc["axes.grid"] is True
     colours = [c["color"].upper() for c in rc["axes.prop_cycle"]]
     assert colours == [c.upper() for c in plot.OKABE_ITO]
-
-
-def test_no_chinese_font_raises_a_clear_error(monkeypatch):
-    monkeypatch.setattr(plot, "_package_fonts", lambda: {})
-    monkeypatch.setattr(plot, "_system_cjk_fonts", lambda *, scan: [])
-    with pytest.raises(RuntimeError, match=r"pip install pylopdf-fonts-zh-cn==0\.1\.1"):
-        plot._resolve_fonts()
-
-
-def test_system_font_fallback_without_the_package(monkeypatch, tmp_path):
-    """Without the PyPI package a system Simplified Chinese .otf is found by scanning."""
-    system_copy = tmp_path / "NotoSansCJKsc-Regular.otf"
-    shutil.copyfile(plot.font_path(), system_copy)
-    monkeypatch.setattr(font_manager.fontManager, "ttflist", [
-        e for e in font_manager.fontManager.ttflist if e.name not in plot.SYSTEM_CJK_FAMILIES
-    ])
-    monkeypatch.setattr(plot, "_package_fonts", lambda: {})
-    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [str(system_copy)])
-    try:
-        fonts = plot._resolve_fonts()
-    finally:
-        font_manager.fontManager._findfont_cached.cache_clear()
-    assert fonts.path == system_copy
-    assert fonts.family == "Noto Sans SC"
 
 
 # --- chart helpers -----------------------------------------------------------------

@@ -1,15 +1,12 @@
-"""Chinese text in matplotlib figures, and the few charts the notebooks share.
+"""Chinese-capable matplotlib figures: the house style, and the few charts the notebooks share.
 
-On a machine set up with pip alone, matplotlib has no font with Chinese glyphs and draws
-empty boxes.  Importing this module calls :func:`setup`, which
+Importing this module calls :func:`setup`, which
 
-* registers the OFL fonts Noto Sans SC and Noto Serif SC shipped by the PyPI package
-  ``pylopdf-fonts-zh-cn==0.1.1`` (``fontManager.addfont``; nothing is written into
-  matplotlib's install or its font cache);
-* adds Simplified Chinese system fonts it finds (Noto Sans CJK SC, Source Han Sans,
-  WenQuanYi, PingFang SC, Microsoft YaHei), so figures still work without the package;
+* makes matplotlib draw Chinese with the bundled OFL font Noto Sans SC (see
+  :mod:`xinzhi.fonts`: a system font only when that is missing, and no font warning
+  under any font set-up);
 * sets ``font.family`` to a list of real family names with a Latin font first,
-  ``["DejaVu Sans", "Noto Sans SC", ...]``: matplotlib then falls back glyph by glyph,
+  ``["DejaVu Sans", "Noto Sans SC"]``: matplotlib then falls back glyph by glyph,
   so digits and Latin letters come from DejaVu Sans and Chinese from Noto Sans SC.  (The
   generic alias ``"sans-serif"`` would resolve to a single font and lose that fallback.)
 * sets ``axes.unicode_minus = False`` and a quiet house style: 110 dpi, the
@@ -22,43 +19,26 @@ titles and labels, return the Axes, and never call ``plt.show()``.
 >>> plot.chinese_font_family()
 'Noto Sans SC'
 >>> import matplotlib
->>> matplotlib.rcParams["font.family"][:2]
+>>> matplotlib.rcParams["font.family"]
 ['DejaVu Sans', 'Noto Sans SC']
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import functools
-import logging
 import math
 import numbers
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-_FONT_LOGGER = logging.getLogger("matplotlib.font_manager")
+from . import fonts as _fonts
+from .fonts import LATIN_FAMILY, SYSTEM_CJK_FAMILIES
 
-
-@contextlib.contextmanager
-def _quiet_font_manager() -> Iterator[None]:
-    """Hold back the font manager's log lines ("building the font cache", "findfont:
-    ...") while fonts are looked up here; the user's own plotting stays unaffected."""
-    previous = _FONT_LOGGER.level
-    _FONT_LOGGER.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        _FONT_LOGGER.setLevel(previous)
-
-
-with _quiet_font_manager():  # a fresh machine builds matplotlib's font cache on this import
+with _fonts.quiet_font_manager():  # a fresh machine builds matplotlib's font cache on this import
     import matplotlib
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
     from matplotlib.axes import Axes
 
 if TYPE_CHECKING:
@@ -86,39 +66,8 @@ __all__ = [
     "SYSTEM_CJK_FAMILIES",
 ]
 
-#: The Latin font kept first in ``font.family``; it ships with matplotlib.
-LATIN_FAMILY = "DejaVu Sans"
 #: Okabe & Ito's colour-blind-safe palette (blue first, yellow late: it is faint on white).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-
-#: System CJK families, best first.  Simplified Chinese faces come first; "Noto Sans CJK
-#: JP" is what matplotlib reads from Debian's Noto CJK ``.ttc`` (only the first face of a
-#: collection is read): it has every Han glyph, with Japanese shapes for a few.
-SYSTEM_CJK_FAMILIES = (
-    "Noto Sans SC",
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "PingFang SC",
-    "Microsoft YaHei",
-    "Noto Sans CJK JP",
-)
-#: Lower-case file-name fragments of those fonts, for the slow path that scans the system
-#: font folders when matplotlib's font list (built once, cached) knows none of them.
-_SYSTEM_FILE_HINTS = (
-    "notosanssc",
-    "notosanscjksc",
-    "sourcehansanssc",
-    "sourcehansanscn",
-    "wqy-microhei",
-    "wqy-zenhei",
-    "pingfang",
-    "msyh",
-    "notosanscjk",
-)
-_INSTALL_HINT = "pip install pylopdf-fonts-zh-cn==0.1.1"
 
 _HOUSE_STYLE: dict[str, Any] = {
     "axes.unicode_minus": False,
@@ -145,107 +94,6 @@ _HOUSE_STYLE: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class _Fonts:
-    family: str  #: the main Chinese sans-serif family
-    path: Path  #: its file
-    sans: tuple[str, ...]  #: every Chinese sans family found, ``family`` first
-    serif: str | None  #: a Chinese serif family, if one was found
-
-
-# --- fonts -------------------------------------------------------------------------
-def _package_fonts() -> dict[str, Path]:
-    """``{"sans": path, "serif": path}`` from pylopdf-fonts-zh-cn, or ``{}`` without it."""
-    try:
-        import pylopdf_fonts_zh_cn as package
-    except ImportError:
-        return {}
-    found = {}
-    for kind, getter in (("sans", "sans_path"), ("serif", "serif_path")):
-        try:
-            path = Path(getattr(package, getter)())
-        except Exception:  # an incompatible future version: fall back to system fonts
-            continue
-        if path.is_file():
-            found[kind] = path
-    return found
-
-
-def _registered_name(path: Path) -> str | None:
-    """Register a font file once and return its family name."""
-    for entry in font_manager.fontManager.ttflist:
-        if Path(entry.fname) == path:
-            return entry.name
-    try:
-        font_manager.fontManager.addfont(str(path))
-    except Exception:  # unreadable file: treat as absent
-        return None
-    for entry in font_manager.fontManager.ttflist:
-        if Path(entry.fname) == path:
-            return entry.name
-    return None
-
-
-def _system_cjk_fonts(*, scan: bool) -> list[tuple[str, Path]]:
-    """Known CJK families in matplotlib's font list, best first, one file each.
-
-    With ``scan``, also look through the system font folders (slow; only when nothing
-    else is found), preferring ``.otf`` files since ``.ttc`` collections yield one face.
-    """
-    if scan:
-        try:
-            files = font_manager.findSystemFonts()
-        except Exception:
-            files = []
-        for name in sorted(files, key=lambda f: (not f.lower().endswith(".otf"), f)):
-            flat = Path(name).name.lower().replace(" ", "").replace("_", "")
-            if any(hint in flat for hint in _SYSTEM_FILE_HINTS):
-                _registered_name(Path(name))
-    best: dict[str, Path] = {}
-    for entry in font_manager.fontManager.ttflist:
-        if entry.name in SYSTEM_CJK_FAMILIES and entry.name not in best:
-            best[entry.name] = Path(entry.fname)
-        elif entry.name in best and Path(entry.fname).suffix.lower() == ".otf":
-            if best[entry.name].suffix.lower() != ".otf":
-                best[entry.name] = Path(entry.fname)
-    return [(name, best[name]) for name in SYSTEM_CJK_FAMILIES if name in best]
-
-
-def _resolve_fonts() -> _Fonts:
-    """Find and register the Chinese fonts (uncached; :func:`_fonts` caches it)."""
-    package = _package_fonts()
-    sans: list[tuple[str, Path]] = []
-    serif = None
-    if "sans" in package:
-        name = _registered_name(package["sans"])
-        if name:
-            sans.append((name, package["sans"]))
-    if "serif" in package:
-        serif = _registered_name(package["serif"])
-    system = _system_cjk_fonts(scan=False) or ([] if sans else _system_cjk_fonts(scan=True))
-    for name, path in system:
-        if name not in {n for n, _ in sans}:
-            sans.append((name, path))
-    if not sans:
-        raise RuntimeError(
-            "No font with Chinese characters was found, so matplotlib would draw empty "
-            f"boxes. Install the open-licensed Noto fonts with `{_INSTALL_HINT}` "
-            "(or a system font such as Noto Sans CJK SC or WenQuanYi Micro Hei), then "
-            "restart the kernel."
-        )
-    # A lookup made before the files were registered may be cached as "not found".
-    cached = getattr(type(font_manager.fontManager), "_findfont_cached", None)
-    if hasattr(cached, "cache_clear"):
-        cached.cache_clear()
-    return _Fonts(family=sans[0][0], path=sans[0][1], sans=tuple(n for n, _ in sans), serif=serif)
-
-
-@functools.lru_cache(maxsize=1)
-def _fonts() -> _Fonts:
-    with _quiet_font_manager():
-        return _resolve_fonts()
-
-
 def setup() -> None:
     """Make matplotlib draw Chinese, and apply the house style.
 
@@ -257,14 +105,15 @@ def setup() -> None:
     >>> matplotlib.rcParams["axes.unicode_minus"]
     False
     """
-    fonts = _fonts()
+    chinese = _fonts.chinese_fonts()
+    _fonts.install_weight_filter()
     rc = dict(_HOUSE_STYLE)
-    rc["font.family"] = [LATIN_FAMILY, *fonts.sans]
-    # Code that asks for the generic families (networkx labels do) gets one font only,
-    # so put a Chinese font first there: its Latin glyphs are complete enough.
-    rc["font.sans-serif"] = [*fonts.sans, LATIN_FAMILY]
-    rc["font.serif"] = [fonts.serif, "DejaVu Serif"] if fonts.serif else ["DejaVu Serif", *fonts.sans]
-    with _quiet_font_manager():
+    rc["font.family"] = _fonts.families()
+    # Code that asks for a generic family (networkx labels do; so does family="serif")
+    # gets its first font only, so put a Chinese font first: its Latin glyphs suffice.
+    rc["font.sans-serif"] = [chinese.sans, LATIN_FAMILY]
+    rc["font.serif"] = [chinese.serif or chinese.sans, "DejaVu Serif"]
+    with _fonts.quiet_font_manager():
         matplotlib.rcParams.update(rc)
 
 
@@ -274,7 +123,7 @@ def chinese_font_family() -> str:
     >>> chinese_font_family()
     'Noto Sans SC'
     """
-    return _fonts().family
+    return _fonts.chinese_family()
 
 
 def font_path() -> Path:
@@ -283,16 +132,16 @@ def font_path() -> Path:
     >>> font_path().suffix
     '.otf'
     """
-    return _fonts().path
+    return _fonts.font_path()
 
 
 def font_families() -> list[str]:
     """The ``font.family`` list :func:`setup` sets: Latin first, then Chinese.
 
-    >>> font_families()[0]
-    'DejaVu Sans'
+    >>> font_families()
+    ['DejaVu Sans', 'Noto Sans SC']
     """
-    return [LATIN_FAMILY, *_fonts().sans]
+    return _fonts.families()
 
 
 # --- shared helpers ----------------------------------------------------------------
@@ -888,5 +737,5 @@ def argument_map(table: "pd.DataFrame", *, title: str | None = None,
     return ax
 
 
-with _quiet_font_manager():
+with _fonts.quiet_font_manager():
     setup()
