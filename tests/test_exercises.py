@@ -1,4 +1,4 @@
-"""xinzhi.exercises: check() never raises, normalises answers, prints stable Chinese feedback."""
+"""xinzhi.exercises: check() never raises, normalises answers, returns stable Chinese feedback shown once."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xinzhi import exercises
-from xinzhi.exercises import answer_key, check, hint, validate_keys
+from xinzhi.exercises import Verdict, answer_key, check, hint, validate_keys
 
 DEMO_IDS = sorted(i for i in exercises.exercise_ids() if i.startswith("demo."))
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}|object at")
@@ -70,10 +70,13 @@ def _forever():
 
 
 def _run(exercise_id, answer) -> tuple[object, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    """The verdict as a bool and the feedback as shown (plain text, one line each)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
         result = check(exercise_id, answer)
-    return result, out.getvalue()
+    assert printed.getvalue() == "", "check() printed: the feedback is its return value now"
+    assert isinstance(result, Verdict)
+    return result.ok, result.text + "\n"
 
 
 # --- the answer keys ---------------------------------------------------------------
@@ -104,8 +107,8 @@ def test_answer_key_returns_a_copy():
 def test_demo_key_answer_passes(exercise_id, capsys):
     key = answer_key(exercise_id)
     answer = exercises._canonical(key["kind"], key["answer"])
-    assert check(exercise_id, answer) is True
-    out = capsys.readouterr().out
+    ok, out = _run(exercise_id, answer)
+    assert ok is True
     assert out.startswith("✅ 正确！")
     assert out.strip().endswith(key.get("explanation", "正确！"))
 
@@ -194,22 +197,23 @@ def test_hostile_id_and_broken_stdout(monkeypatch):
             raise OSError("closed")
 
     monkeypatch.setattr("sys.stdout", BrokenStdout())
-    assert check("demo.choice", "B") is True
+    ok, out = _run("demo.choice", "B")
+    assert ok is True
 
 
 # --- blanks and unknown ids --------------------------------------------------------
 @pytest.mark.parametrize("blank", [..., None, "", "   ", "\u3000\n", [], (), set(), {}, [..., ...], {"1": ...},
                                    pd.Series([], dtype=object), np.array([]), b""])
 def test_blank_answers(blank, capsys):
-    assert check("demo.set", blank) is False
-    out = capsys.readouterr().out
+    ok, out = _run("demo.set", blank)
+    assert ok is False
     assert out.startswith("尚未作答")
     assert f"提示：{answer_key('demo.set')['hint']}" in out
 
 
 def test_blank_template_output_is_exact(capsys):
-    check("demo.pid", ...)
-    assert capsys.readouterr().out == (
+    ok, out = _run("demo.pid", ...)
+    assert out == (
         "尚未作答：把 ... 换成你的答案，再运行这个单元格。\n"
         f"提示：{answer_key('demo.pid')['hint']}\n"
     )
@@ -217,18 +221,20 @@ def test_blank_template_output_is_exact(capsys):
 
 @pytest.mark.parametrize("bad_id", ["9.99", "2-1", "练习2.1", ""])
 def test_unknown_id(bad_id, capsys):
-    assert check(bad_id, "B") is False
-    out = capsys.readouterr().out
+    ok, out = _run(bad_id, "B")
+    assert ok is False
     assert "没有编号为" in out and 'check("2.1", answer)' in out
 
 
 def test_id_that_is_not_a_string(capsys):
-    assert check(2.1, "B") is False
-    assert '"2.1"' in capsys.readouterr().out
+    ok, out = _run(2.1, "B")
+    assert ok is False
+    assert '"2.1"' in out
 
 
 def test_id_spelling_is_normalised(capsys):
-    assert check(" demo.choice ", "B") is True
+    ok, out = _run(" demo.choice ", "B")
+    assert ok is True
 
 
 def test_hint(capsys):
@@ -246,8 +252,8 @@ def test_choice_normalisation(answer):
 
 @pytest.mark.parametrize(("answer", "detail"), [("A", ""), ("D", "只有 A、B、C"), ("BB", "选项字母"), (2, "选项字母")])
 def test_choice_wrong(answer, detail, capsys):
-    assert check("demo.choice", answer) is False
-    out = capsys.readouterr().out
+    ok, out = _run("demo.choice", answer)
+    assert ok is False
     assert out.startswith("❌ 还不对。") and detail in out and "提示：" in out
 
 
@@ -259,9 +265,11 @@ def test_text_normalisation(answer):
 
 
 def test_text_wrong(capsys):
-    assert check("demo.text", "生产力") is False
-    assert check("demo.text", ["新质生产力"]) is False
-    assert "文字" in capsys.readouterr().out
+    ok, out = _run("demo.text", "生产力")
+    assert ok is False
+    ok, out = _run("demo.text", ["新质生产力"])
+    assert ok is False
+    assert "文字" in out
 
 
 @pytest.mark.parametrize(
@@ -279,8 +287,9 @@ def test_number_accepts(answer):
                           (float("nan"), "NaN"), ("二百四十五", "读成一个数"), (True, "读成一个数"),
                           ("245.2 米", "读成一个数"), ([245.2], "读成一个数"), (245.2j, "读成一个数")])
 def test_number_rejects(answer, detail, capsys):
-    assert check("demo.number", answer) is False
-    assert detail in capsys.readouterr().out
+    ok, out = _run("demo.number", answer)
+    assert ok is False
+    assert detail in out
 
 
 def test_number_tolerance_boundary():
@@ -319,8 +328,8 @@ def test_set_order_and_container_irrelevant(answer):
      ({"智能生产力": 1}, "列表"), (_forever(), "项目太多")],
 )
 def test_set_feedback_counts_without_revealing(answer, detail, capsys):
-    assert check("demo.set", answer) is False
-    out = capsys.readouterr().out
+    ok, out = _run("demo.set", answer)
+    assert ok is False
     assert detail in out
     assert "绿色生产力" not in out.split("提示：")[0]
 
@@ -329,12 +338,15 @@ def test_sequence(capsys):
     assert _run("demo.sequence", ["5", "4", "8"])[0] is True
     assert _run("demo.sequence", ["第5篇", "第 4 篇", "8"])[0] is True
     assert _run("demo.sequence", "5、4、8")[0] is True
-    assert check("demo.sequence", ["4", "5", "8"]) is False
-    assert "顺序不对" in capsys.readouterr().out
-    assert check("demo.sequence", ["5", "4"]) is False
-    assert "应有 3 项" in capsys.readouterr().out
-    assert check("demo.sequence", ["5", "4", "7"]) is False
-    assert "有 1 项不对" in capsys.readouterr().out
+    ok, out = _run("demo.sequence", ["4", "5", "8"])
+    assert ok is False
+    assert "顺序不对" in out
+    ok, out = _run("demo.sequence", ["5", "4"])
+    assert ok is False
+    assert "应有 3 项" in out
+    ok, out = _run("demo.sequence", ["5", "4", "7"])
+    assert ok is False
+    assert "有 1 项不对" in out
 
 
 @pytest.mark.parametrize("answer", ["3.7", "〔3.7〕", " 3.7 ", "3．7", "〔３．７〕", (3, 7), [3, 7], "p3-7", 3.7,
@@ -344,11 +356,14 @@ def test_pid_normalisation(answer):
 
 
 def test_pid_wrong(capsys):
-    assert check("demo.pid", "3.8") is False
-    assert "篇目对了" in capsys.readouterr().out
-    assert check("demo.pid", "三点七") is False
-    assert '"E.N"' in capsys.readouterr().out
-    assert check("demo.pid", (3, 7, 1)) is False
+    ok, out = _run("demo.pid", "3.8")
+    assert ok is False
+    assert "篇目对了" in out
+    ok, out = _run("demo.pid", "三点七")
+    assert ok is False
+    assert '"E.N"' in out
+    ok, out = _run("demo.pid", (3, 7, 1))
+    assert ok is False
 
 
 @pytest.mark.parametrize("answer", [["3.7", "5.18"], ["〔５．１８〕", (3, 7)], "〔3.7〕〔5.18〕", "5.18、3.7",
@@ -358,11 +373,14 @@ def test_pids(answer):
 
 
 def test_pids_wrong(capsys):
-    assert check("demo.pids", ["3.7"]) is False
-    assert "少了 1 项" in capsys.readouterr().out
-    assert check("demo.pids", ["3.7", "5.18", "不是"]) is False
-    assert "有 1 项不是段落编号" in capsys.readouterr().out
-    assert check("demo.pids", 5.18) is False  # a float, not a list
+    ok, out = _run("demo.pids", ["3.7"])
+    assert ok is False
+    assert "少了 1 项" in out
+    ok, out = _run("demo.pids", ["3.7", "5.18", "不是"])
+    assert ok is False
+    assert "有 1 项不是段落编号" in out
+    ok, out = _run("demo.pids", 5.18)  # a float, not a list
+    assert ok is False
 
 
 @pytest.mark.parametrize("answer", [{"1": 2, "2": 5, "3": 9, "4": 14}, {1: 2, 2: 5, 3: 9, 4: 14},
@@ -376,8 +394,9 @@ def test_mapping(answer):
                          [({1: 2, 2: 5, 3: 9}, "少了 1 个键"), ({1: 2, 2: 5, 3: 9, 4: 14, 5: 21}, "多了 1 个键"),
                           ({1: 2, 2: 5, 3: 9, 4: 15}, "有 1 个值不对"), ([2, 5, 9, 14], "字典")])
 def test_mapping_wrong(answer, detail, capsys):
-    assert check("demo.mapping", answer) is False
-    assert detail in capsys.readouterr().out
+    ok, out = _run("demo.mapping", answer)
+    assert ok is False
+    assert detail in out
 
 
 # --- malformed keys ----------------------------------------------------------------
@@ -407,18 +426,63 @@ def test_malformed_keys_are_reported(keys_file, capsys):
                      "1.6: missing 'hint'", "bad id: id must look like"]:
         assert expected in problems
     assert "1.7" not in problems
-    assert check("1.1", "x") is False
-    out = capsys.readouterr().out
+    ok, out = _run("1.1", "x")
+    assert ok is False
     assert "答案键有误" in out and "请告诉老师" in out
-    assert check("1.7", "b") is True
+    ok, out = _run("1.7", "b")
+    assert ok is True
 
 
 def test_broken_keys_file(keys_file, capsys):
     keys_file.write_text('{"1.1": {"kind": "choice",}', encoding="utf-8")
     assert validate_keys()[0].startswith("answers.json is not valid JSON")
-    assert check("1.1", "B") is False
-    assert "答案文件有误" in capsys.readouterr().out
+    ok, out = _run("1.1", "B")
+    assert ok is False
+    assert "答案文件有误" in out
     keys_file.unlink()
     exercises.reload_keys()
     assert "cannot read" in validate_keys()[0]
-    assert check("1.1", "B") is False
+    ok, out = _run("1.1", "B")
+    assert ok is False
+
+
+# --- one verdict, shown once ----------------------------------------------------------
+def test_the_verdict_is_truthy_when_right_and_shows_its_feedback_once():
+    right, wrong, blank = check("demo.choice", "B"), check("demo.choice", "C"), check("demo.choice", ...)
+    assert bool(right) is True and bool(wrong) is False and bool(blank) is False
+    assert [right.kind, wrong.kind, blank.kind] == ["right", "wrong", "blank"]
+    assert repr(right) == str(right) == right.text and right.text.startswith("✅ 正确！")
+    assert "True" not in repr(right) and "False" not in repr(wrong)
+    assert check("9.99", "B").kind == "error"
+
+
+def test_jupyter_shows_the_feedback_as_html_with_a_plain_text_fallback():
+    from IPython.core.formatters import DisplayFormatter
+
+    verdict = check("demo.set", ["智能生产力", "<b>"])
+    data, _ = DisplayFormatter().format(verdict)
+    assert set(data) == {"text/plain", "text/html"}
+    assert data["text/plain"] == verdict.text
+    assert "True" not in data["text/plain"] and "False" not in data["text/plain"]
+    html_text = data["text/html"]
+    assert html_text.count("<p") == len(verdict.lines) == 2
+    assert "<b>" not in html_text  # the student's text is escaped, never rendered
+    for line in verdict.lines:
+        assert line.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") in html_text
+
+
+def test_an_answer_cell_shows_one_verdict_and_nothing_else(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = [nbformat.v4.new_code_cell("from xinzhi.exercises import check"),
+             nbformat.v4.new_code_cell('answer = ...\ncheck("demo.choice", answer)'),
+             nbformat.v4.new_code_cell('answer = "B"\ncheck("demo.choice", answer)')]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell, start in ((nb.cells[1], "尚未作答"), (nb.cells[2], "✅ 正确！")):
+        assert [o.output_type for o in cell.outputs] == ["execute_result"]
+        plain = cell.outputs[0].data["text/plain"]
+        assert plain.startswith(start) and "True" not in plain and "False" not in plain
+        assert "xinzhi-verdict" in cell.outputs[0].data["text/html"]

@@ -128,6 +128,41 @@ def test_exercises_have_checks_and_solutions(path):
             assert any(c["cell_type"] == "code" for c in solutions), f"{ex}: code solution"
 
 
+def _first_code_cell(path: Path) -> dict:
+    return next(c for c in load(path)["cells"] if c["cell_type"] == "code")
+
+
+def test_every_chapter_opens_with_the_same_install_cell():
+    """A chapter opened alone (Colab, a JupyterHub, a download) installs its helper first;
+    where xinzhi imports, the cell does nothing and shows nothing."""
+    import tomllib
+
+    dist = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    cells = [_first_code_cell(path) for path in NOTEBOOKS]
+    first = source(cells[0])
+    assert all(source(c) == first for c in cells), "the install cells differ between chapters"
+    lines = first.splitlines()
+    assert lines[:2] == ["try:", "    import xinzhi"]
+    assert lines[2].startswith("except ModuleNotFoundError:")
+    assert lines[3].split()[:2] == ["%pip", "install"] and lines[3].split()[-1] == dist
+    assert "--quiet" in lines[3] and lines[4] == "    import xinzhi"
+    assert all(c.get("outputs") == [] for c in cells), "the install cell printed something"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_check_shows_one_verdict_and_nothing_else(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code" or not CHECK_CALL.search(source(cell)):
+            continue
+        outputs = cell.get("outputs", [])
+        shown = [o for o in outputs if o["output_type"] in ("execute_result", "display_data")]
+        assert len(shown) == 1, f"{len(shown)} results shown: {source(cell)[:60]}"
+        assert "xinzhi-verdict" in "".join(shown[0]["data"].get("text/html", "")), source(cell)[:60]
+        for output in outputs:  # a solution may print its working, never a bare verdict
+            lines = output_text(output).splitlines()
+            assert not {"True", "False"} & set(lines), source(cell)[:60]
+
+
 def test_every_checked_exercise_has_a_key_and_every_key_is_used():
     used = set()
     for path in NOTEBOOKS:

@@ -1,13 +1,14 @@
-"""Check exercise answers and print short feedback in Chinese.
+"""Check exercise answers and give short feedback in Chinese.
 
 A notebook's answer cell leaves a blank and checks it::
 
     answer = ...   # 在此填写
     check("2.1", answer)
 
-:func:`check` prints one or two short lines and returns ``True`` or ``False``.  It never
+:func:`check` returns a :class:`Verdict`: Jupyter shows it as one or two short lines of
+feedback (and nothing else), and it is truthy when the answer is right.  It never
 raises: not for a blank (``...``), not for an answer of any type, not for an unknown
-exercise id, not for a broken answer key.  Its output is plain and deterministic (no
+exercise id, not for a broken answer key.  Its feedback is plain and deterministic (no
 randomness, no object reprs), because notebooks commit it and nbval compares it:
 
 * blank (``...``, ``None``, empty or whitespace-only text, an empty collection, or a
@@ -77,17 +78,18 @@ whose own answer does not pass its checker.
 
 >>> check("demo.choice", " ｂ ")
 ✅ 正确！目录列出 8 篇文章。
-True
 >>> check("demo.choice", ...)
 尚未作答：把 ... 换成你的答案，再运行这个单元格。
 提示：数一数目录里的条目。
-False
+>>> bool(check("demo.choice", "B")), bool(check("demo.choice", ...))
+(True, False)
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import html
 import itertools
 import json
 import math
@@ -101,6 +103,7 @@ from typing import Any, Iterable
 
 __all__ = [
     "check",
+    "Verdict",
     "hint",
     "answer_key",
     "exercise_ids",
@@ -341,26 +344,74 @@ def _is_str_list(value: object) -> bool:
 
 
 # --- public entry points -----------------------------------------------------------
-def check(exercise_id: str, answer: object) -> bool:
-    """Check ``answer`` against the key of ``exercise_id``, print feedback, return the verdict.
+class Verdict:
+    """What :func:`check` returns: the feedback, shown once, and the verdict as a truth value.
 
-    Never raises (see the module docstring for what is accepted).
+    Jupyter displays it as the feedback itself (HTML, with the plain text as fallback), so
+    an answer cell ending in ``check(...)`` shows one verdict and nothing else.  It is
+    truthy when the answer is right: ``if check("2.1", answer): ...`` and
+    ``assert check(...)`` work in scripts and tests; ``print(check(...))`` prints the text.
+
+    >>> v = check("demo.choice", "B")
+    >>> bool(v), v.ok, v.kind
+    (True, True, 'right')
+    >>> str(v) == v.text
+    True
+    """
+
+    __slots__ = ("ok", "kind", "lines")
+
+    def __init__(self, ok: bool, kind: str, lines: list[str]) -> None:
+        self.ok = bool(ok)
+        #: ``"right"``, ``"wrong"``, ``"blank"`` (尚未作答) or ``"error"`` (no key to check)
+        self.kind = kind
+        self.lines = tuple(lines)
+
+    @property
+    def text(self) -> str:
+        """The feedback as plain text, one line per message."""
+        return "\n".join(self.lines)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(self.text)
+
+    def _repr_html_(self) -> str:
+        colour = {"right": "#1a7f37", "wrong": "#b35900", "blank": "#57606a"}.get(self.kind, "#cf222e")
+        body = "".join(f'<p style="margin:0.15em 0">{html.escape(line)}</p>' for line in self.lines)
+        return (f'<div class="xinzhi-verdict xinzhi-verdict-{self.kind}" '
+                f'style="border-left:4px solid {colour};padding:0.25em 0.8em">{body}</div>')
+
+
+def check(exercise_id: str, answer: object) -> Verdict:
+    """Check ``answer`` against the key of ``exercise_id``; return the :class:`Verdict`.
+
+    Never raises (see the module docstring for what is accepted).  The verdict displays as
+    its feedback and is truthy when the answer is right.
 
     >>> check("demo.pids", "〔５．１８〕、3.7")
     ✅ 正确！...
-    True
-    >>> check("demo.set", ["智能生产力"])
+    >>> v = check("demo.set", ["智能生产力"])
+    >>> v
     ❌ 还不对。少了 1 项。
     提示：...
+    >>> bool(v)
     False
     """
     try:
-        ok, lines = _check(exercise_id, answer)
+        ok, kind, lines = _check(exercise_id, answer)
     except Exception:  # the promise is "never raises"; a checker bug must not break a lesson
-        ok, lines = False, [f"{_WRONG}无法检查这个答案（类型：{_type_name(answer)}）。"]
-        lines += _hint_lines(exercise_id)
-    _emit(lines)
-    return ok
+        ok, kind = False, "error"
+        lines = [f"{_WRONG}无法检查这个答案（类型：{_type_name(answer)}）。", *_hint_lines(exercise_id)]
+    return Verdict(ok, kind, lines)
 
 
 def hint(exercise_id: str) -> None:
@@ -421,20 +472,20 @@ def _hint_lines(exercise_id: object) -> list[str]:
     return [f"提示：{text.strip()}"] if isinstance(text, str) and text.strip() else []
 
 
-def _check(exercise_id: object, answer: object) -> tuple[bool, list[str]]:
+def _check(exercise_id: object, answer: object) -> tuple[bool, str, list[str]]:
     eid, key, message = _lookup(exercise_id)
     if key is None:
-        return False, [message or "无法检查。"]
+        return False, "error", [message or "无法检查。"]
     if _is_blank(answer):
-        return False, [_BLANK, *_hint_lines(eid)]
+        return False, "blank", [_BLANK, *_hint_lines(eid)]
     ok, details = _GRADERS[key["kind"]](key, answer)
     if ok:
         explanation = key.get("explanation")
-        return True, [_CORRECT + (explanation.strip() if isinstance(explanation, str) else "")]
+        return True, "right", [_CORRECT + (explanation.strip() if isinstance(explanation, str) else "")]
     detail = "，".join(details)
     if detail:
         detail += "。"
-    return False, [_WRONG + detail, *_hint_lines(eid)]
+    return False, "wrong", [_WRONG + detail, *_hint_lines(eid)]
 
 
 def _type_name(value: object) -> str:
