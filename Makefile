@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lab execute bench clean book serve student instructor
+.PHONY: install test lab execute bench clean book serve student instructor dist
 
 install: $(STAMP)
 
@@ -49,6 +49,16 @@ student: $(STAMP)
 # book/_build/instructor/html.
 instructor: $(STAMP)
 	$(BIN)/python book/editions.py instructor
+
+# The package for PyPI (distribution `xinzhi-study`, import name `xinzhi`): sdist and
+# wheel in dist/, built with this .venv's setuptools (no download), checked by twine.
+# Project URLs come from XINZHI_REPOSITORY_URL (and XINZHI_BOOK_URL), read by setup.py.
+# Publish: make dist && .venv/bin/twine upload dist/*
+dist: $(STAMP)
+	@test -n "$$XINZHI_REPOSITORY_URL" || echo "note: the package has no project URLs; to add them: XINZHI_REPOSITORY_URL=https://github.com/OWNER/REPO make dist"
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --quiet --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py

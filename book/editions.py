@@ -2,14 +2,16 @@
 
     python book/editions.py study        # the online study edition -> book/_build/html
     python book/editions.py instructor   # solutions open, teacher's notes -> book/_build/instructor/html
-    python book/editions.py student      # handout notebooks -> book/_build/student/xinzhi-student-notebooks.zip
+    python book/editions.py student      # handout notebooks + wheel -> book/_build/student/xinzhi-student-notebooks.zip
     python book/editions.py execute      # re-run the chapter notebooks in place (make execute)
 
 The HTML editions run Jupyter Book 1 with the repository root as the source folder and
 every warning an error (``-W -n --keep-going``); the edition reaches the book's Sphinx
 extension (``book/_ext/xinzhi_book.py``) as ``XINZHI_EDITION``.  The student edition
 copies the chapter notebooks with every ``solution`` cell removed and the ``exercise``
-code cells cleared, ready to answer, and zips them with a short README.
+code cells cleared, ready to answer, and zips them with the ``xinzhi-study`` wheel built
+from the checkout and a short README: the handouts stand on their own (a chapter's first
+code cell installs the wheel from its own folder when ``xinzhi`` is missing).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import copy
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -31,20 +34,37 @@ BUILD = BOOK / "_build"
 STUDENT_ZIP = BUILD / "student" / "xinzhi-student-notebooks.zip"
 EDITIONS = ("study", "instructor")
 
+#: The handouts' README; ``{wheel}`` is the wheel's file name.
 STUDENT_README = """\
 新质生产力研读 · 学生练习本
 ==========================
 
 这些笔记本与《新质生产力研读》各章相同，只是删去了参考解答，练习单元留空，可以直接作答。
+同一文件夹里的 {wheel} 是本书的辅助库 xinzhi（安装名 xinzhi-study）。
+各章的第一个代码单元会载入它；还没有安装时，它会从笔记本所在的文件夹里找到这个 .whl 文件
+并自动安装。所以请让笔记本和这个 .whl 文件待在同一个文件夹里。
 
-运行方法：
-1. 需要本书的运行环境（Python 3.11+、辅助库 xinzhi 及其依赖）。在本书仓库的根目录运行一次
-   `make install`，即可建立这一环境（.venv）。
-2. 把本压缩包解压到任意文件夹，用这一环境中的 JupyterLab 打开，例如在仓库根目录运行：
-       .venv/bin/jupyter lab 解压后的文件夹
-3. 从上到下依次运行各单元。在练习的答案单元里把 `...` 换成你的答案再运行，
-   `check("N.K", answer)` 会给出反馈；未作答时显示“尚未作答”和提示。
+一、在自己的电脑上（需要 Python 3.11 或更新版本）
+1. 解压本压缩包，在终端里进入解压出的 xinzhi-student 文件夹，运行一次：
+       pip install {wheel} jupyterlab
+   pip 会一并安装 pandas、jieba、matplotlib 等依赖（这一次需要联网）。
+2. 在这个文件夹里运行 jupyter lab，从 00_导读.ipynb 开始。
 
+二、在学校的 JupyterHub 上
+1. 把整个 xinzhi-student 文件夹上传到 JupyterHub，包括 {wheel}。
+2. 打开任意一章，运行第一个代码单元：它会安装 xinzhi（依赖从 PyPI 下载），然后继续往下运行。
+
+三、在 Google Colab 上
+1. 在 Colab 中打开要做的那一章：“文件 → 上传笔记本”。
+2. 在左侧的“文件”面板里把 {wheel} 上传到会话的文件夹（/content）。
+3. 运行第一个代码单元，它会安装 xinzhi；然后从上到下运行。
+   Colab 每次新开会话都是空的，需要重新上传 .whl 文件。
+
+安装时出现的 “Note: you may need to restart the kernel to use updated packages.” 可以不理会；
+只有后面的单元报错时，才需要重启内核（Kernel → Restart）再从头运行。
+
+作答：从上到下依次运行各单元。在练习的答案单元里把 `...` 换成你的答案再运行，
+`check("N.K", answer)` 会给出反馈；未作答时显示“尚未作答”和提示。
 讨论题没有自动检查，请把要点写在题目下方的单元格里。
 """
 
@@ -176,16 +196,53 @@ def chapter_notebooks(notebooks: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in notebooks.glob("[0-9][0-9]_*.ipynb") if p.is_file())
 
 
-def student_edition(out_zip: Path = STUDENT_ZIP, notebooks: Path = NOTEBOOKS) -> Path:
-    """Zip the stripped chapter notebooks (plus a README) into ``out_zip``."""
+def build_package(outdir: Path, *, env: dict[str, str] | None = None) -> dict[str, Path]:
+    """Build the sdist and the wheel of ``xinzhi-study`` from the checkout into ``outdir``,
+    as ``make dist`` does: ``python -m build --no-isolation`` (this environment's
+    setuptools, nothing downloaded; the wheel is built from the sdist).  ``env`` is added
+    to the environment (``XINZHI_REPOSITORY_URL`` gives the project URLs, see setup.py).
+    Returns ``{"sdist": ..., "wheel": ...}``.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    before = set(outdir.iterdir())
+    cmd = [sys.executable, "-m", "build", "--no-isolation", "--quiet", "--outdir", str(outdir), str(ROOT)]
+    result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        lines = (result.stdout + result.stderr).strip().splitlines()
+        raise EditionError(
+            f"the package did not build (python -m build exit {result.returncode}); "
+            "`make install` brings setuptools and build:\n" + "\n".join(lines[-30:])
+        )
+    new = set(outdir.iterdir()) - before
+    built = {"sdist": [p for p in new if p.name.endswith(".tar.gz")],
+             "wheel": [p for p in new if p.suffix == ".whl"]}
+    if any(len(found) != 1 for found in built.values()):
+        raise EditionError(f"expected one sdist and one wheel in {outdir}, found {sorted(p.name for p in new)}")
+    return {kind: found[0] for kind, found in built.items()}
+
+
+def student_edition(out_zip: Path = STUDENT_ZIP, notebooks: Path = NOTEBOOKS,
+                    wheel: Path | None = None) -> Path:
+    """Zip the stripped chapter notebooks, the package's wheel and a README into
+    ``out_zip`` (folder ``xinzhi-student/``).  ``wheel`` (default: built now from the
+    checkout) lies next to the notebooks, where their first cell's ``--find-links .``
+    finds it."""
     paths = chapter_notebooks(notebooks)
     if not paths:
         raise EditionError(f"no chapter notebooks (NN_name.ipynb) in {notebooks}")
+    if wheel is None:
+        with tempfile.TemporaryDirectory(prefix="xinzhi-wheel-") as tmpdir:
+            return student_edition(out_zip, notebooks, build_package(Path(tmpdir))["wheel"])
+    wheel = Path(wheel)
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_zip.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("xinzhi-student/README.txt", STUDENT_README)
+        zf.writestr("xinzhi-student/README.txt", STUDENT_README.format(wheel=wheel.name))
+        # A wheel is a zip already: stored as it is.
+        zf.write(wheel, f"xinzhi-student/{wheel.name}", compress_type=zipfile.ZIP_STORED)
         for path in paths:
             try:
                 nb = nbformat.read(path, as_version=4)
@@ -230,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
             execute_notebooks()
         elif args.edition == "student":
             path = student_edition()
-            print(f"student notebooks: {path.relative_to(ROOT)}")
+            size = path.stat().st_size / 1e6
+            print(f"student handouts (notebooks, wheel, README): {path.relative_to(ROOT)}, {size:.1f} MB")
         else:
             path = build_html(args.edition, fresh=args.all)
             shown = html_dir(args.edition)

@@ -2,8 +2,8 @@
 
 One build of the study edition per test session (``built_site``, shared with
 ``tests/test_browser.py``) and one of the instructor edition, both fresh, into a
-temporary folder; every check reads the built HTML.  The student handouts are made and
-executed here too.
+temporary folder; every check reads the built HTML.  The student handouts are made here
+too, with the session's wheel (``tests/_envs.py``), and run in a brand-new environment.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +44,7 @@ def _load(name: str, path: Path):
 editions = _load("xinzhi_book_editions", BOOK / "editions.py")
 sys.path.insert(0, str(BOOK / "_ext"))
 pages = _load("xinzhi_pages", BOOK / "_ext" / "xinzhi_pages.py")
+envs = _load("xinzhi_test_envs", ROOT / "tests" / "_envs.py")
 
 
 def build_site(config: pytest.Config, tmp_root: Path, edition: str = "study") -> Path:
@@ -439,7 +441,8 @@ def test_the_syllabus_has_eight_sessions_with_readings_computed_from_the_corpus(
 
 @pytest.fixture(scope="session")
 def student_zip(tmp_path_factory) -> Path:
-    return editions.student_edition(tmp_path_factory.mktemp("student") / "handouts.zip")
+    wheel = envs.built_dist(tmp_path_factory)["wheel"]
+    return editions.student_edition(tmp_path_factory.mktemp("student") / "handouts.zip", wheel=wheel)
 
 
 def distinctive_solution_lines(nb) -> list[str]:
@@ -488,18 +491,45 @@ def test_strip_solutions_keeps_everything_else():
     assert len(nb.cells) == 5, "the original notebook was changed"
 
 
-def test_student_handouts_run_top_to_bottom(student_zip, tmp_path):
-    from nbclient import NotebookClient
-
+def test_the_handout_zip_carries_the_wheel_and_says_how_to_use_it(student_zip):
     with zipfile.ZipFile(student_zip) as zf:
-        zf.extractall(tmp_path)
-    folder = tmp_path / "xinzhi-student"
-    for path in sorted(folder.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-        )
+        names = zf.namelist()
+        wheels = [n for n in names if n.endswith(".whl")]
+        assert len(wheels) == 1, f"the zip must hold exactly one wheel: {wheels}"
+        assert wheels[0].startswith("xinzhi-student/xinzhi_study-") and wheels[0].count("/") == 1
+        readme = zf.read("xinzhi-student/README.txt").decode("utf-8")
+    wheel = Path(wheels[0]).name
+    assert f"pip install {wheel} jupyterlab" in readme  # on one's own computer
+    assert "JupyterHub" in readme and "Colab" in readme
+    assert readme.count(wheel) >= 3, "each of the three ways names the wheel to upload or install"
+    for gone in ("make install", "git clone", "仓库", ".venv"):
+        assert gone not in readme, f"the README still assumes the repository: {gone!r}"
+
+
+def test_student_handouts_run_top_to_bottom_in_a_new_environment(student_zip, tmp_path):
+    """Unzipped outside the repository, the wheel installed as the README says (own
+    computer), every handout runs in a brand-new environment (two at a time)."""
+    with zipfile.ZipFile(student_zip) as zf:
+        zf.extractall(tmp_path / "handouts")
+    folder = tmp_path / "handouts" / "xinzhi-student"
+    assert not folder.resolve().is_relative_to(ROOT)
+    (wheel,) = folder.glob("*.whl")
+    env = envs.new_env(tmp_path / "env")
+    assert not env.imports("xinzhi")
+    env.run("-m", "pip", "install", "--quiet", wheel.name, "jupyterlab", cwd=folder)
+    notebooks = sorted(folder.glob("*.ipynb"))
+    assert [p.name for p in notebooks] == [p.name for p in editions.chapter_notebooks()]
+
+    def run(path: Path) -> list[str]:
         try:
-            client.execute()
+            nb, probe = env.run_notebook(path)
         except Exception as exc:  # nbclient raises CellExecutionError and kernel errors
-            pytest.fail(f"{path.name} does not run without its solutions: {exc}", pytrace=False)
+            return [f"{path.name} does not run without its solutions: {exc}"]
+        problems = [f"{path.name}: {p}" for p in envs.output_problems(nb)]
+        if not Path(probe["xinzhi"]).resolve().is_relative_to(env.site_packages.resolve()):
+            problems.append(f"{path.name} imported xinzhi from {probe['xinzhi']}")
+        return problems
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        problems = [p for found in pool.map(run, notebooks) for p in found]
+    assert problems == []
