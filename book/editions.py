@@ -259,11 +259,15 @@ def execute_notebooks(paths: list[Path] | None = None) -> list[Path]:
     with unchanged results leaves git with nothing to commit."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
 
     paths = chapter_notebooks() if paths is None else paths
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        # IPC, not TCP: a local kernel needs no port, and ipykernel 7 warns on every
+        # start over TCP without encryption (a line in `make execute`'s output).
         client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                config=Config({"KernelManager": {"transport": "ipc"}}),
                                 resources={"metadata": {"path": str(path.parent)}})
         try:
             client.execute()
