@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -265,14 +266,18 @@ def execute_notebooks(paths: list[Path] | None = None) -> list[Path]:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         # IPC, not TCP: a local kernel needs no port, and ipykernel 7 warns on every
-        # start over TCP without encryption (a line in `make execute`'s output).
-        client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                                config=Config({"KernelManager": {"transport": "ipc"}}),
+        # start over TCP without encryption (a line in `make execute`'s output).  The
+        # socket path is absolute: the kernel runs in the notebook's folder.
+        sockets = tempfile.mkdtemp(prefix="xinzhi-kernel-")
+        ipc = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "ipc")}})
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", config=ipc,
                                 resources={"metadata": {"path": str(path.parent)}})
         try:
             client.execute()
         except CellExecutionError as exc:
             raise EditionError(f"{path.name} stopped with an error; nothing was written:\n{exc}") from None
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
         for cell in nb.cells:
             cell.metadata.pop("execution", None)
         nb.metadata["language_info"] = {"name": "python"}
