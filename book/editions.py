@@ -164,12 +164,14 @@ def _tags(cell) -> list[str]:
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` for students: ``solution`` cells removed, ``exercise`` code cells
-    cleared of outputs (ready to answer), every execution count reset.
+    """A copy of ``nb`` for students: ``solution`` cells and the teacher's ``instructor``
+    cells (keys to the discussion questions) removed, ``exercise`` code cells cleared of
+    outputs (ready to answer), every execution count reset.
 
-    >>> from nbformat.v4 import new_notebook, new_code_cell
+    >>> from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell
     >>> nb = new_notebook(cells=[new_code_cell("x = ...", metadata={"tags": ["exercise"]}),
-    ...                          new_code_cell("x = 42", metadata={"tags": ["solution"]})])
+    ...                          new_code_cell("x = 42", metadata={"tags": ["solution"]}),
+    ...                          new_markdown_cell("**讨论题参考要点**", metadata={"tags": ["instructor"]})])
     >>> [c.source for c in strip_solutions(nb).cells]
     ['x = ...']
     """
@@ -177,7 +179,7 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     cells = []
     for cell in out.cells:
         tags = _tags(cell)
-        if "solution" in tags:
+        if {"solution", "instructor"} & set(tags):
             continue
         if cell.cell_type == "code":
             cell.execution_count = None

@@ -445,12 +445,19 @@ def student_zip(tmp_path_factory) -> Path:
     return editions.student_edition(tmp_path_factory.mktemp("student") / "handouts.zip", wheel=wheel)
 
 
+HIDDEN_FROM_STUDENTS = {"solution", "instructor"}
+
+
+def _hidden(cell) -> bool:
+    return bool(HIDDEN_FROM_STUDENTS & set(cell.metadata.get("tags", [])))
+
+
 def distinctive_solution_lines(nb) -> list[str]:
-    """Lines of solution cells that appear in no other cell of the notebook."""
-    others = "\n".join(c.source for c in nb.cells if "solution" not in c.metadata.get("tags", []))
+    """Lines of solution and instructor cells that appear in no other cell of the notebook."""
+    others = "\n".join(c.source for c in nb.cells if not _hidden(c))
     lines = []
     for cell in nb.cells:
-        if "solution" in cell.metadata.get("tags", []):
+        if _hidden(cell):
             for line in cell.source.splitlines():
                 line = line.strip()
                 if len(line) >= 6 and line not in others:
@@ -466,7 +473,7 @@ def test_student_handouts_hold_no_solution(student_zip):
             original = nbformat.read(ROOT / "notebooks" / Path(name).name, as_version=4)
             text = zf.read(name).decode("utf-8")
             handout = nbformat.reads(text, as_version=4)
-            assert not [c for c in handout.cells if "solution" in c.metadata.get("tags", [])]
+            assert not [c for c in handout.cells if _hidden(c)]
             for cell in handout.cells:
                 if cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", []):
                     assert cell.outputs == [], f"{name}: an exercise cell keeps its output"
