@@ -661,9 +661,11 @@ def lengths_by_essay(corpus: "Corpus", *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-#: Colours of the roles in an argument map (Okabe–Ito): claim, reason, evidence, premise.
+#: Colours of the roles in an argument map (Okabe–Ito): claim, reason, evidence, a premise
+#: the essay states (前提), and a premise the reader reconstructs because the essay leaves it
+#: unstated (补出前提, drawn grey: its wording is ours, not a quotation).
 ARGUMENT_ROLES = {"主张": OKABE_ITO[1], "理由": OKABE_ITO[5], "证据": OKABE_ITO[2],
-                  "前提": OKABE_ITO[4]}
+                  "前提": OKABE_ITO[4], "补出前提": OKABE_ITO[7]}
 _ARGUMENT_COLUMNS = ("node", "role", "text", "pids", "supports")
 
 
