@@ -1,10 +1,11 @@
 """The small data files shipped in ``xinzhi/data``, as pandas tables.
 
 Each table ``NAME.csv`` has a provenance note ``NAME.md`` beside it (source, package and
-version, licence); :func:`provenance` returns it.  The glossary and the timeline are
-written for this project from the essays; the GDP tables come from published data.
+version, licence); :func:`provenance` returns it.  The glossary, the timeline, the errata
+and the chronology of the essays' sources are written for this project from the essays;
+the GDP tables come from published data.
 
->>> sorted(dataset_names())[:3]
+>>> [name for name in dataset_names() if name.startswith("gdp_")]
 ['gdp_china_world', 'gdp_per_capita_real', 'gdp_real_china_usa']
 """
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["dataset_names", "load_dataset", "provenance", "glossary"]
+__all__ = ["dataset_names", "load_dataset", "provenance", "glossary", "errata"]
 
 
 def _data_dir():
@@ -71,3 +72,19 @@ def glossary() -> "pd.DataFrame":
     frame = load_dataset("glossary")
     frame["chapter"] = frame["chapter"].astype(str).str.zfill(2)
     return frame
+
+
+def errata() -> "pd.DataFrame":
+    """The errata table: one row per slip in the source text, in pid order.
+
+    Columns ``pid, as_printed, reading, kind, kind_zh, sure, note`` (see ``errata.md``):
+    ``as_printed`` occurs exactly once in the paragraph ``pid``; ``sure`` is ``certain``,
+    ``probable`` or ``possible``.
+
+    >>> table = errata()
+    >>> table.loc[table.pid == "3.7", "as_printed"].tolist()
+    ['先先进']
+    """
+    frame = load_dataset("errata", dtype=str)
+    order = frame["pid"].map(lambda pid: tuple(int(part) for part in pid.split(".")))
+    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
