@@ -418,7 +418,8 @@ def test_malformed_keys_are_reported(keys_file, capsys):
         "1.5": {"kind": "set", "answer": ["a", "A"], "hint": "h"},
         "1.6": {"kind": "choice", "answer": "B"},
         "bad id": {"kind": "choice", "answer": "B", "hint": "h"},
-        "1.7": {"kind": "choice", "answer": "B", "hint": "选 B。"},
+        "1.7": {"kind": "choice", "answer": "B", "hint": "选 B。",
+                "examples": {"accept": ["B", "(b)"], "reject": ["A", "C"]}},
     }), encoding="utf-8")
     problems = "\n".join(validate_keys())
     for expected in ["1.1: unknown kind 'essay'", "1.2: missing 'answer'", "1.3: a pid answer",
@@ -486,3 +487,273 @@ def test_an_answer_cell_shows_one_verdict_and_nothing_else(tmp_path):
         plain = cell.outputs[0].data["text/plain"]
         assert plain.startswith(start) and "True" not in plain and "False" not in plain
         assert "xinzhi-verdict" in cell.outputs[0].data["text/html"]
+
+
+# --- every key's examples (issue 8: accept what good students write, close misses stay wrong) ---
+ALL_IDS = exercises.exercise_ids()
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_key_examples(exercise_id):
+    """Each key lists at least two accepted and two rejected answers, and each behaves."""
+    results = exercises.example_results(exercise_id)
+    accepted = [answer for group, answer, _ in results if group == "accept"]
+    rejected = [answer for group, answer, _ in results if group == "reject"]
+    assert len(accepted) >= 2 and len(rejected) >= 2, f"{exercise_id} needs examples"
+    assert len({json.dumps(a, ensure_ascii=False) for a in accepted}) == len(accepted)
+    failing = [answer for group, answer, ok in results if group == "accept" and not ok]
+    passing = [answer for group, answer, ok in results if group == "reject" and ok]
+    assert failing == [], f"{exercise_id}: accepted examples rejected"
+    assert passing == [], f"{exercise_id}: rejected examples accepted"
+    for group, answer, ok in results:  # the examples agree with what a student sees
+        assert check(exercise_id, answer).ok is ok
+
+
+def test_validate_keys_reports_examples(keys_file):
+    base = {"kind": "text", "answer": "集约型", "hint": "h"}
+    keys_file.write_text(json.dumps({
+        "1.1": base,
+        "1.2": {**base, "examples": {"accept": ["集约型"], "reject": ["粗放型", "可持续性"]}},
+        "1.3": {**base, "examples": {"accept": ["集约型", "集约型增长"], "reject": ["粗放型", " 集约型 "]}},
+        "1.4": {**base, "examples": ["集约型"]},
+        "1.5": {**base, "examples": {"accept": ["集约型", "“集约型”"], "reject": ["粗放型", "集约"]}},
+    }), encoding="utf-8")
+    problems = "\n".join(validate_keys())
+    assert "1.1: missing 'examples'" in problems
+    assert "1.2: 'examples.accept' must list at least 2" in problems
+    assert '1.3: accept example 2 ("集约型增长") does not pass' in problems
+    assert '1.3: reject example 2 (" 集约型 ") passes' in problems
+    assert "1.4: 'examples' must be an object" in problems
+    assert "1.5" not in problems
+    assert _run("1.1", "集约型")[0] is True  # a key whose examples are missing still grades
+
+
+# --- the cases issue 8 cites -----------------------------------------------------------
+_PAIRS = answer_key("3.1")["answer"]
+
+
+@pytest.mark.parametrize(("exercise_id", "answer"), [
+    ("5.2", "集约型增长"),
+    ("3.1", ["系统和环境"] + _PAIRS[1:]),
+    ("3.5", ["中国共产党人", "毛泽东", "邓小平", "江泽民", "胡锦涛", "习近平"]),
+    ("7.5", "习近平同志"),
+    ("0.1", "第4篇"),
+    ("7.6", 8),
+    ("2.1", "以全要素生产率大幅提升为核心标志"),
+], ids=["5.2-集约型增长", "3.1-系统和环境", "3.5-中国共产党人", "7.5-习近平同志", "0.1-第4篇", "7.6-int-8",
+        "2.1-framed"])
+def test_issue_8_cited_answers_are_right(exercise_id, answer):
+    assert _run(exercise_id, answer)[0] is True
+
+
+# --- the normalisation rules, by class (xinzhi.answers) --------------------------------
+from xinzhi import answers as rules  # noqa: E402
+
+_DIGIT_HAN = "零一二三四五六七八九"
+
+
+def _han(n: int) -> str:
+    """0–99 in Chinese numerals, written independently of the code under test."""
+    if n < 10:
+        return _DIGIT_HAN[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else _DIGIT_HAN[tens]) + "十" + ("" if units == 0 else _DIGIT_HAN[units])
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(n=st.integers(0, 99), ordinal=st.booleans(), unit=st.sampled_from(["", "篇", "段", "个"]),
+       style=st.sampled_from(["ascii", "fullwidth", "han"]), spaces=st.booleans())
+def test_rule5_ordinal_and_counter_forms_of_numbers(n, ordinal, unit, style, spaces):
+    digits = {"ascii": str(n), "fullwidth": str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+              "han": _han(n)}[style]
+    text = ("第" if ordinal else "") + digits + unit
+    if spaces:
+        text = " " + " ".join(text) + " "
+    assert rules.read_number(text, ["篇", "段", "个"]) == n
+    if unit:  # a counter word the key does not declare is not part of a number
+        assert rules.read_number(text, ["次"]) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("两", 2), ("两个", 2), ("十", 10), ("一十一", 11), ("二〇三五年", 2035),
+                                             ("（４）", 4), ("“8”", 8), ("8。", 8), ("1,234", 1234), ("-3", -3),
+                                             ("−3", -3), ("1e3", 1000)])
+def test_rule5_more_number_forms(text, value):
+    assert rules.read_number(text, ["个", "年"]) == value
+
+
+@pytest.mark.parametrize("text", ["二百四十五", "一二", "第2.5", "第", "4，5", "1,23", "四五", "两两", "十十", "8 篇 8"])
+def test_rule5_what_is_not_a_number(text):
+    assert rules.read_number(text, ["篇"]) is None
+
+
+@pytest.mark.parametrize(("answer", "ok"), [(4, True), ("4", True), ("第4篇", True), ("第四篇", True), ("４篇", True),
+                                            ("四", True), ("第4段", False), ("第6篇", False), ("4.6", False)])
+def test_number_kind_reads_ordinals_with_the_keys_units(answer, ok):
+    assert _run("0.1", answer)[0] is ok
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(a=st.text(alphabet="系统环境量变质总体局部", min_size=1, max_size=4),
+       b=st.text(alphabet="系统环境量变质总体局部", min_size=1, max_size=4),
+       connector=st.sampled_from(rules.CONNECTORS))
+def test_rule3_connectors_in_pairs_are_one_word(a, b, connector):
+    assert rules.text_form(a + connector + b) == rules.text_form(a + "与" + b)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(data=st.data())
+def test_rule3_and_rule7_pairs_as_a_list_or_one_string(data):
+    pairs = data.draw(st.permutations(_PAIRS))
+    spelled = [p.replace("与", data.draw(st.sampled_from(["与", "和", "及"]))) for p in pairs]
+    as_string = data.draw(st.booleans())
+    if as_string:
+        separator = data.draw(st.sampled_from(["、", "，", ",", "；", ";", "\n", "、 "]))
+        answer = separator.join(spelled)
+    else:
+        answer = spelled
+    assert _run("3.1", answer)[0] is True
+    assert _run("3.1", answer[:-1] if not as_string else separator.join(spelled[:-1]))[0] is False
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(data=st.data())
+def test_rule7_lists_in_one_string_with_chinese_separators_and_and(data):
+    names = data.draw(st.permutations(["邓小平", "江泽民", "胡锦涛"]))
+    seps = [data.draw(st.sampled_from(["、", "，", "；", ",", ";", "和", "与", "及", "以及", " "])) for _ in names[1:]]
+    if " " in seps and len(set(seps)) > 1:
+        seps = ["、" if s == " " else s for s in seps]  # spaces separate only when nothing else does
+    answer = names[0] + "".join(s + n for s, n in zip(seps, names[1:]))
+    assert _run("3.10", answer)[0] is True
+
+
+@pytest.mark.parametrize(("answer", "ok"), [
+    ("“曼哈顿工程”“雷达工程”“阿波罗计划”“航天飞机计划”", True),
+    ("「曼哈顿工程」「雷达工程」、「阿波罗计划」和「航天飞机计划」", True),
+    ("曼哈顿工程 雷达工程 阿波罗计划 航天飞机计划", True),
+    ("曼哈顿工程、雷达工程和阿波罗计划", False),
+    ("“曼哈顿工程雷达工程”“阿波罗计划”“航天飞机计划”", False),
+])
+def test_rule7_quoted_items_without_separators(answer, ok):
+    assert _run("4.1", answer)[0] is ok
+
+
+def test_rule7_a_piece_that_is_an_item_is_not_split_at_and(keys_file):
+    keys_file.write_text(json.dumps({
+        "1.1": {"kind": "set", "answer": ["和平", "发展"], "hint": "h"},
+        "1.2": {"kind": "sequence", "answer": ["系统与环境", "量变"], "hint": "h"},
+    }), encoding="utf-8")
+    assert _run("1.1", "和平、发展")[0] is True
+    assert _run("1.1", "和平和发展")[0] is False  # "平" is no item: 和 splits only between items
+    assert _run("1.2", "系统和环境、量变")[0] is True
+    assert _run("1.2", "系统、环境、量变")[0] is False
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(open_close=st.sampled_from(["“”", "「」", "『』", "‘’", '""', "''", "﹁﹂"]),
+       where=st.sampled_from(["around", "inside"]))
+def test_rule2_quotation_marks(open_close, where):
+    o, c = open_close
+    answer = f"{o}全要素生产率大幅提升{c}" if where == "around" else f"以{o}全要素生产率大幅提升{c}为核心标志"
+    assert _run("2.1", answer)[0] is True
+
+
+_FRAME = ["以", "为核心标志", "核心标志是"]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(before=st.lists(st.sampled_from(_FRAME), max_size=2), after=st.lists(st.sampled_from(_FRAME), max_size=2),
+       form=st.sampled_from(["全要素生产率大幅提升", "全要素生产率", "全要素生产率的大幅提升"]),
+       noise=st.text(alphabet="的了甲乙丙增长水平", min_size=1, max_size=3), spot=st.sampled_from(["before", "after"]))
+def test_rule4_frame_words_only(before, after, form, noise, spot):
+    framed = "".join(before) + form + "".join(after)
+    assert _run("2.1", framed)[0] is True
+    other = (noise + framed) if spot == "before" else (framed + noise)
+    accepted = {rules.text_form(s) for s in [answer_key("2.1")["answer"], *answer_key("2.1")["accept"]]}
+    if rules.text_form(other) not in accepted:  # "的" may complete an accepted form
+        assert _run("2.1", other)[0] is False
+
+
+@pytest.mark.parametrize(("answer", "ok"), [("以全要素生产率大幅提升为核心标志", True), ("核心标志是全要素生产率大幅提升", True),
+                                            ("以全要素生产率大幅提升为基本内涵", False), ("以劳动生产率大幅提升为核心标志", False),
+                                            ("以全要素生产率大幅提升为核心", False), ("全要素生产率和劳动生产率", False)])
+def test_rule4_frame_cases(answer, ok):
+    assert _run("2.1", answer)[0] is ok
+
+
+@pytest.mark.parametrize(("answer", "ok"), [("习近平同志", True), ("习近平总书记", True), ("习近平主席", True),
+                                            ("总书记", False), ("以习近平同志为核心的党中央", False), ("毛泽东同志", False)])
+def test_rule4_titles_after_a_name(answer, ok):
+    assert _run("7.5", answer)[0] is ok
+
+
+@pytest.mark.parametrize("answer", ["3.7", "〔3.7〕", "[3.7]", "(3.7)", "（3.7）", "【3.7】", "〔 3 . 7 〕", "p3-7", "3。7"])
+def test_rule6_pid_with_any_brackets(answer):
+    assert _run("demo.pid", answer)[0] is True
+
+
+@pytest.mark.parametrize("answer", [8, "8", np.int64(8), 8.0, "第8篇", "第八篇", "八", "（8）", ["第 8 篇"], {"8"}, {8}])
+def test_rule6_essay_numbers_as_ints_strings_ordinals_and_brackets(answer):
+    assert _run("7.6", answer)[0] is True
+
+
+@pytest.mark.parametrize("answer", [5, "第8段", "8.4", [8, 5], "八篇和五篇"])
+def test_rule6_essay_number_near_misses(answer):
+    assert _run("7.6", answer)[0] is False
+
+
+def test_rule6_mapping_keys_as_ids(keys_file):
+    keys_file.write_text(json.dumps({
+        "1.1": {"kind": "mapping", "answer": {"1.2": "D", "4.4": "B"}, "hint": "h"},
+        "1.2": {"kind": "mapping", "answer": {"1": "E", "2": ["C", "B"]}, "hint": "h"},
+        "1.3": {"kind": "mapping", "answer": {"主体": "4.7", "成长性": "4.10"}, "hint": "h"},
+    }), encoding="utf-8")
+    assert _run("1.1", {1.2: "d", "〔4.4〕": "（B）"})[0] is True
+    assert _run("1.1", {"[1.2]": "D", "p4-4": "B"})[0] is True
+    assert _run("1.1", {1.2: "D", 4.5: "B"})[0] is False
+    assert _run("1.2", {1: "E", "（2）": "b"})[0] is True
+    assert _run("1.2", {"第1": "e", "二": "C"})[0] is True
+    assert _run("1.2", {1: "E", 3: "C"})[0] is False
+    assert _run("1.3", {"主体": 4.7, "成长性": "〔4.10〕"})[0] is True
+    ok, out = _run("1.3", {"主体": 4.7, "成长性": 4.10})  # the float 4.10 is 4.1
+    assert ok is False and "有 1 个值不对" in out
+
+
+def test_a_single_number_is_a_one_item_list():
+    assert _run("7.6", 8)[0] is True
+    ok, out = _run("7.2", 4)
+    assert ok is False and "少了 1 项" in out
+    ok, out = _run("demo.set", 3)
+    assert ok is False and "多了 1 项" in out
+    for answer in (True, 3j, object()):
+        assert _run("7.6", answer)[0] is False
+
+
+def test_rules_are_portable_to_javascript():
+    """Issue 10 ports xinzhi.answers to JavaScript: its patterns avoid classes whose meaning
+    differs between Python's re and JavaScript (\\d \\s \\w \\b match more in Python), and
+    every rule function documents itself with a doctest."""
+    patterns = [v for v in vars(rules).values() if isinstance(v, re.Pattern)]
+    assert patterns
+    for pattern in patterns:
+        for escape in ("\\d", "\\s", "\\w", "\\b", "\\D", "\\S", "\\W"):
+            assert escape not in pattern.pattern, (pattern.pattern, escape)
+    for name in rules.__all__:
+        value = getattr(rules, name)
+        if callable(value):
+            assert ">>>" in (value.__doc__ or ""), name
+    for rule in range(1, 8):
+        assert f"Rule {rule} —" in rules.__doc__
+
+
+@pytest.mark.parametrize(("answer", "ok"), [("ACDE", True), ("acde", True), ("A C D E", True), ("AC、DE", True),
+                                            ("ACD", False), ("ACDEF", False),
+                                            ("ABCDE", False)])
+def test_rule7_option_letters_run_together(answer, ok):
+    """A set of option letters may be written as one run of letters, as on a test paper."""
+    assert _run("6.8", answer)[0] is ok
+
+
+def test_rule7_letters_are_split_only_for_letter_keys(keys_file):
+    keys_file.write_text(json.dumps({"1.1": {"kind": "set", "answer": ["AI", "IT"], "hint": "h"}}), encoding="utf-8")
+    assert _run("1.1", "AI、IT")[0] is True
+    assert _run("1.1", "AIIT")[0] is False

@@ -30,51 +30,67 @@ Every key has
     the right answer, in the form the kind describes;
 ``hint``
     one short Chinese sentence, shown for blank and wrong answers;
+``examples``
+    ``{"accept": [...], "reject": [...]}``: at least two answers a good student might
+    write (in different forms) that must pass, and at least two close but wrong answers
+    that must not.  :func:`validate_keys` runs them all;
 ``explanation`` (optional)
     shown after a right answer;
 ``note`` (optional)
     for authors; never printed.
 
-Kinds, and how answers are normalised before comparing:
+How answers are read — the normalisation rules — is :mod:`xinzhi.answers` (Rules 1–7,
+shared with the book's in-page checker).  A key widens them only declaratively, with
+``accept`` (more spellings), ``units`` (counter words after a number) and ``frame``
+(words an answer may be quoted with).  Kinds:
 
 ``"choice"``
     An option letter.  ``answer``: ``"B"``, or a list of letters that are all accepted.
     Optional ``options``: the letters offered, e.g. ``"ABCD"``.  ``"b"``, ``"Ｂ"``,
-    ``" (B) "``, ``"B。"`` all read as ``"B"``.
+    ``" (B) "``, ``"B。"`` all read as ``"B"`` (Rule 6).
 ``"text"``
     A short string.  ``answer``: a string; optional ``accept``: a list of other accepted
-    strings.  Both sides are NFKC-normalised (full width to half width), zero-width
-    characters dropped, whitespace (including U+3000) collapsed and removed next to
-    Chinese, surrounding quotes and punctuation stripped, Latin case folded.
+    strings; optional ``frame``: phrases that may stand around an accepted form (Rule 4).
+    Compared in :func:`xinzhi.answers.text_form` (Rules 1–3: NFKC, spaces, quotation
+    marks and punctuation at the ends, ASCII case, 和/与/及 in pairs).
 ``"number"``
     A number.  ``answer``: int or float; optional ``tolerance`` (absolute, default
-    ``1e-9``), ``rel_tolerance`` (relative to the answer), ``units`` (strings a text
-    answer may end with, e.g. ``["%", "个"]``).  Accepted: int, float, Fraction,
-    Decimal, numpy and pandas numbers and one-element arrays, and strings such as
-    ``"１２０"``, ``" 1,234.5 "``, ``"18%"`` (if ``"%"`` is in ``units``).  Booleans are
-    not numbers here.
+    ``1e-9``), ``rel_tolerance`` (relative to the answer), ``units`` (counter words a text
+    answer may end with, e.g. ``["篇"]``, ``["%", "个"]``).  Accepted: int, float,
+    Fraction, Decimal, numpy and pandas numbers and one-element arrays, and text read by
+    Rule 5: ``"１２０"``, ``" 1,234.5 "``, ``"18%"`` (if ``"%"`` is in ``units``), ``"第4篇"``
+    and ``"第四篇"`` (if ``"篇"`` is).  Booleans are not numbers here.
 ``"set"``
     Unordered strings.  ``answer``: a list; each item is a string or a list of
-    accepted spellings (the first one canonical).  The student's answer may be a list,
-    tuple, set, pandas Series, one-column DataFrame, any iterable, or one string split
-    on ``、，,;；`` and whitespace.  Items are normalised like ``text``; feedback says how
-    many are missing or extra, never which.
+    accepted spellings (the first one canonical).  Optional ``units`` and ``frame`` apply
+    to the items.  The student's answer may be a list, tuple, set, pandas Series,
+    one-column DataFrame, any iterable, one string (Rule 7: split on ``、，,;；``, line
+    breaks, or else spaces, and at 和/与/及 between items; ``"ACDE"`` when the items are
+    option letters), or a single number (one item).
+    An item matches a spelling in its text form or by Rule 4; a spelling written in
+    digits (``"8"``, an essay number) also matches any item that reads as that number by
+    Rule 5 (``8``, ``"第8篇"``, ``"八"``); a spelling written as a pid (``"2.2"``) any item
+    that reads as that pid.  Feedback says how many are missing or extra, never which.
 ``"sequence"``
     Ordered strings: like ``set``, but order matters.
 ``"pid"``
     One paragraph id.  ``answer``: ``"3.5"``.  ``"〔3.5〕"``, ``" 3.5 "``, ``"3．5"``,
-    ``"p3-5"`` and ``(3, 5)`` all read as ``"3.5"``.
+    ``"p3-5"`` and ``(3, 5)`` all read as ``"3.5"`` (Rule 6).
 ``"pids"``
     Unordered paragraph ids.  ``answer``: a list of pids.  A string answer may hold
     several (``"〔3.5〕〔3.6〕"``).
 ``"mapping"``
     A dict from string to value (e.g. essay number to page).  ``answer``: an object
-    whose values are strings, numbers, or lists of accepted values.  Keys are
-    normalised like ``text`` (an int key ``3`` matches ``"3"``); a number value is
-    compared like ``number`` (``tolerance``, ``rel_tolerance``, ``units`` apply).
+    whose values are strings, numbers, or lists of accepted values.  A student's key
+    matches a key of the answer as a set item matches a spelling (an int key ``3`` or
+    ``"（3）"`` matches ``"3"``, a float key ``1.2`` matches the pid ``"1.2"``); a string
+    value likewise; a number value is compared like ``number`` (``tolerance``,
+    ``rel_tolerance``, ``units`` apply).
 
 :func:`validate_keys` lists malformed keys (the tests require none), including a key
-whose own answer does not pass its checker.
+whose own answer does not pass its checker, and a key whose examples are missing, or
+whose accepted example fails or rejected example passes.  A key with a problem of its
+examples still grades answers; a malformed key does not (:func:`check` says so).
 
 >>> check("demo.choice", " ｂ ")
 ✅ 正确！目录列出 8 篇文章。
@@ -83,6 +99,8 @@ whose own answer does not pass its checker.
 提示：数一数目录里的条目。
 >>> bool(check("demo.choice", "B")), bool(check("demo.choice", ...))
 (True, False)
+>>> bool(check("demo.sequence", "第五篇、第4篇和8"))
+True
 """
 
 from __future__ import annotations
@@ -101,6 +119,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+from xinzhi.answers import (
+    find_pids,
+    is_blank_text,
+    is_framed,
+    is_integer_id,
+    is_pid,
+    read_letter,
+    read_number,
+    read_pid,
+    split_connectors,
+    split_letters,
+    split_list,
+    text_form,
+)
+
 __all__ = [
     "check",
     "Verdict",
@@ -111,18 +144,19 @@ __all__ = [
     "reload_keys",
     "keys_path",
     "KINDS",
+    "example_results",
 ]
 
 #: The kinds of answer a key can ask for (see the module docstring).
 KINDS = ("choice", "text", "number", "set", "sequence", "pid", "pids", "mapping")
 
-_COMMON_FIELDS = {"kind", "answer", "hint", "explanation", "note"}
+_COMMON_FIELDS = {"kind", "answer", "hint", "explanation", "note", "examples"}
 _KIND_FIELDS = {
     "choice": {"options"},
-    "text": {"accept"},
+    "text": {"accept", "frame"},
     "number": {"tolerance", "rel_tolerance", "units"},
-    "set": set(),
-    "sequence": set(),
+    "set": {"units", "frame"},
+    "sequence": {"units", "frame"},
     "pid": set(),
     "pids": set(),
     "mapping": {"tolerance", "rel_tolerance", "units"},
@@ -133,12 +167,9 @@ _DEFAULT_TOLERANCE = 1e-9
 _MAX_ITEMS = 1000
 #: Longer strings are not short answers; cutting them keeps normalisation cheap.
 _MAX_CHARS = 10_000
+#: Each key needs at least this many accepted and this many rejected examples.
+_MIN_EXAMPLES = 2
 
-_SEPARATORS = re.compile(r"[、，,;；\s]+")
-_SPACES = re.compile(r"\s+")
-_SPACE_NEAR_WIDE = re.compile(r"\s*([^\x00-\x7f])\s*")
-_PID = re.compile(r"^[pP]?(\d{1,6})[.。\-](\d{1,6})$")
-_PID_IN_TEXT = re.compile(r"(?<!\d)(\d{1,6})\s*[.。]\s*(\d{1,6})(?!\d)")
 _LETTER = re.compile(r"^[A-Z]$")
 
 _CORRECT = "✅ 正确！"
@@ -175,6 +206,7 @@ def _load() -> tuple[dict[str, Any], str | None]:
 
 @functools.lru_cache(maxsize=1)
 def _problems() -> dict[str, list[str]]:
+    """Problems that stop a key from grading (check() refuses such a key)."""
     keys, _ = _load()
     return {eid: _key_problems(eid, key) for eid, key in keys.items()}
 
@@ -224,13 +256,68 @@ def answer_key(exercise_id: str) -> dict[str, Any]:
 def validate_keys() -> list[str]:
     """Problems with the answer keys, one line each; empty when every key is usable.
 
+    Reports malformed keys and, for well-formed ones, missing examples, accepted
+    examples that fail and rejected examples that pass.
+
     >>> validate_keys()
     []
     """
     keys, problem = _load()
     if problem:
         return [problem]
-    return [f"{eid}: {p}" for eid in sorted(keys, key=_id_order) for p in _problems()[eid]]
+    lines = []
+    for eid in sorted(keys, key=_id_order):
+        problems = _problems()[eid] or _example_problems(keys[eid])
+        lines += [f"{eid}: {p}" for p in problems]
+    return lines
+
+
+def example_results(exercise_id: str) -> list[tuple[str, object, bool]]:
+    """Each example of a key as ``(expected, answer, passes)``; expected is ``"accept"``
+    or ``"reject"`` (for the per-key test).
+
+    >>> [(e, ok) for e, _, ok in example_results("demo.choice")][:2]
+    [('accept', True), ('accept', True)]
+    """
+    key = answer_key(exercise_id)
+    examples = key.get("examples")
+    if not isinstance(examples, dict):
+        return []
+    return [(group, answer, _example_passes(key, answer))
+            for group in ("accept", "reject")
+            for answer in (examples.get(group) if isinstance(examples.get(group), list) else [])]
+
+
+def _example_passes(key: dict, answer: object) -> bool:
+    """Whether check() would call ``answer`` right under ``key``."""
+    if _is_blank(answer):
+        return False
+    try:
+        return bool(_GRADERS[key["kind"]](key, answer)[0])
+    except Exception:
+        return False
+
+
+def _example_problems(key: dict) -> list[str]:
+    """What is wrong with the examples of a well-formed key."""
+    examples = key.get("examples")
+    if examples is None:
+        return [f"missing 'examples' (at least {_MIN_EXAMPLES} accepted and "
+                f"{_MIN_EXAMPLES} rejected answers)"]
+    if not isinstance(examples, dict) or set(examples) - {"accept", "reject"}:
+        return ["'examples' must be an object with 'accept' and 'reject' lists"]
+    problems = []
+    for group, should_pass in (("accept", True), ("reject", False)):
+        answers = examples.get(group)
+        if not isinstance(answers, list) or len(answers) < _MIN_EXAMPLES:
+            problems.append(f"'examples.{group}' must list at least {_MIN_EXAMPLES} answers")
+            continue
+        for n, answer in enumerate(answers, 1):
+            if _example_passes(key, answer) != should_pass:
+                shown = json.dumps(answer, ensure_ascii=False)
+                verb = "does not pass" if should_pass else "passes"
+                problems.append(f"{group} example {n} ({shown}) {verb}")
+    return problems
 
 
 def _key_problems(eid: str, key: object) -> list[str]:
@@ -260,6 +347,8 @@ def _key_problems(eid: str, key: object) -> list[str]:
         problems.append("'units' must be a list of strings")
     if "accept" in key and not _is_str_list(key["accept"]):
         problems.append("'accept' must be a list of strings")
+    if "frame" in key and not (_is_str_list(key["frame"]) and all(text_form(f) for f in key["frame"])):
+        problems.append("'frame' must be a list of non-empty strings")
     if "options" in key and not (
         isinstance(key["options"], str) and re.fullmatch(r"[A-Z]+", key["options"])
     ):
@@ -284,7 +373,7 @@ def _answer_form_problem(kind: str, answer: object) -> str | None:
         if not letters or not all(isinstance(a, str) and _LETTER.match(a) for a in letters):
             return "a choice answer is a capital letter like 'B' or a list of them"
     elif kind == "text":
-        if not isinstance(answer, str) or not _clean_text(answer):
+        if not isinstance(answer, str) or not text_form(answer):
             return "a text answer is a non-empty string"
     elif kind == "number":
         if not _is_plain_number(answer) or not math.isfinite(answer):
@@ -294,9 +383,9 @@ def _answer_form_problem(kind: str, answer: object) -> str | None:
             return f"a {kind} answer is a non-empty list"
         for item in answer:
             options = item if isinstance(item, list) else [item]
-            if not options or not all(isinstance(o, str) and _clean_text(o) for o in options):
+            if not options or not all(isinstance(o, str) and text_form(o) for o in options):
                 return f"each {kind} item is a string or a list of accepted strings"
-        if kind == "set" and len({_clean_text(_first(i)) for i in answer}) != len(answer):
+        if kind == "set" and len({text_form(_first(i)) for i in answer}) != len(answer):
             return "a set answer has the same item twice"
     elif kind == "pid":
         if not isinstance(answer, str) or _to_pid(answer) != answer:
@@ -314,7 +403,7 @@ def _answer_form_problem(kind: str, answer: object) -> str | None:
         for value in answer.values():
             options = value if isinstance(value, list) else [value]
             if not options or not all(
-                (isinstance(o, str) and _clean_text(o)) or _is_plain_number(o) for o in options
+                (isinstance(o, str) and text_form(o)) or _is_plain_number(o) for o in options
             ):
                 return "each mapping value is a string, a number, or a list of them"
     return None
@@ -496,13 +585,13 @@ def _type_name(value: object) -> str:
         return "未知类型"
 
 
-# --- reading answers ---------------------------------------------------------------
+# --- reading answers: Python values to the strings xinzhi.answers reads -------------
 def _is_blank(answer: object) -> bool:
     if answer is None or answer is Ellipsis:
         return True
     if isinstance(answer, (str, bytes, bytearray)):
         text = _as_str(answer)
-        return text is not None and not _clean_spaces(text)
+        return text is not None and is_blank_text(text)
     if isinstance(answer, (list, tuple, set, frozenset)):
         items = list(itertools.islice(iter(answer), _MAX_ITEMS + 1))
         return all(item is Ellipsis for item in items)  # also true when empty
@@ -532,41 +621,36 @@ def _as_str(value: object) -> str | None:
     return None
 
 
-def _clean_spaces(text: str) -> str:
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+def _is_real_scalar(value: object) -> bool:
+    """A single real number: int, float, Fraction, Decimal, numpy number (not a bool)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return False
+    return isinstance(value, (numbers.Real, Decimal))
 
 
-def _strip_punct(text: str) -> str:
-    start, end = 0, len(text)
-    while start < end and (unicodedata.category(text[start])[0] == "P" or text[start].isspace()):
-        start += 1
-    while end > start and (unicodedata.category(text[end - 1])[0] == "P" or text[end - 1].isspace()):
-        end -= 1
-    return text[start:end]
+class _Item:
+    """One short answer (a text answer, a list item, a mapping key or value), read once:
+    its text form (Rules 1–3), the number it writes (Rule 5) and the pid (Rule 6)."""
+
+    __slots__ = ("form", "number", "pid")
+
+    def __init__(self, form: str, number: float | None, pid: str | None) -> None:
+        self.form, self.number, self.pid = form, number, pid
 
 
-def _clean_text(text: str) -> str:
-    """The comparison form of a short text answer (see the module docstring).
-
-    >>> _clean_text("　“Ｎｅｗ  Quality 生产 力”。")
-    'new quality生产力'
-    """
-    text = _strip_punct(_clean_spaces(text))
-    return _SPACE_NEAR_WIDE.sub(r"\1", text).casefold()
-
-
-def _text_of(value: object) -> str | None:
-    """A short answer as comparable text: strings, bytes and plain numbers."""
+def _read_item(value: object, units: Iterable[str] = ()) -> _Item | None:
+    """A short answer read by the rules of :mod:`xinzhi.answers`; None unless it is text
+    (str, UTF-8 bytes) or a plain number (int, float)."""
     text = _as_str(value)
     if text is not None:
-        return _clean_text(text)
+        return _Item(text_form(text), read_number(text, units), read_pid(text))
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if abs(int(value)) < 10**50:
-            return str(int(value))
+            return _Item(str(int(value)), float(int(value)), None)
         return None
     if isinstance(value, float) and math.isfinite(value):
-        return _clean_text(repr(value))
+        text = repr(float(value))
+        return _Item(text_form(text), float(value), read_pid(text))
     return None
 
 
@@ -591,26 +675,32 @@ def _to_number(value: object, units: Iterable[str] = ()) -> float | None:
         if getattr(value, "ndim", 0) == 0 and type(value).__name__ != "ndarray":
             return None  # a numpy scalar that is not a Real (complex, bool, datetime64)
         return _to_number(value.item(), units)
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[\s,_]", "", text).replace("−", "-")
-    for unit in sorted((unicodedata.normalize("NFKC", u).replace(" ", "") for u in units),
-                       key=len, reverse=True):
-        if unit and text.endswith(unit):
-            text = text[: -len(unit)]
-            break
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    try:
-        return float(text)
-    except (OverflowError, ValueError):
-        return None
+    return read_number(text, units)
 
 
-def _items(value: object) -> tuple[list[object] | None, str | None]:
-    """The items of a collection answer, or None and the reason in Chinese."""
+def _items(value: object, key: dict | None = None) -> tuple[list[object] | None, str | None]:
+    """The items of a collection answer, or None and the reason in Chinese.  A string is
+    split by Rule 7 (a piece that is no item of ``key`` again at 和/与/及; a run of letters
+    into letters when the key's items are letters); a single number is a list of one."""
     text = _as_str(value)
     if text is not None:
-        return [t for t in _SEPARATORS.split(unicodedata.normalize("NFKC", text)) if t], None
+        pieces: list[object] = []
+        letters = key is not None and all(_LETTER.match(s) for spellings in _options(key) for s in spellings)
+        for piece in split_list(text):
+            run = split_letters(piece) if letters else None
+            if run:
+                pieces += run
+                continue
+            parts = split_connectors(piece)
+            if len(parts) > 1 and key is not None:
+                item = _read_item(piece, key.get("units", ()))
+                if item is None or not any(_matches(key, opts, item) for opts in _options(key)):
+                    pieces += parts
+                    continue
+            pieces.append(piece)
+        return pieces, None
+    if _is_real_scalar(value):
+        return [value], None
     if isinstance(value, dict) or hasattr(type(value), "keys") and not _is_array_like(value):
         return None, "请给出一个列表，例如 [\"甲\", \"乙\"]"
     if _is_array_like(value) and type(value).__name__ == "DataFrame":
@@ -638,15 +728,39 @@ def _count_phrase(missing: int, extra: int) -> list[str]:
     return parts
 
 
+# --- matching one item against a key's spellings ------------------------------------
+def _options(key: dict) -> list[list[str]]:
+    """The accepted spellings of each item of a set or sequence key."""
+    return [item if isinstance(item, list) else [item] for item in key["answer"]]
+
+
+def _spelling_matches(spelling: str, item: _Item) -> bool:
+    """Whether an item matches one spelling: in text form; as a number if the spelling is
+    written in digits (Rule 5); as a pid if it is written 'E.N' (Rule 6)."""
+    if item.form == text_form(spelling):
+        return True
+    if is_integer_id(spelling) and item.number is not None and item.number == float(spelling):
+        return True
+    return is_pid(spelling) and item.pid is not None and item.pid == read_pid(spelling)
+
+
+def _matches(key: dict, spellings: list, item: _Item) -> bool:
+    """Whether an item matches any of the spellings, or one framed by the key's frame
+    phrases (Rule 4)."""
+    words = [s for s in spellings if isinstance(s, str)]
+    if any(_spelling_matches(s, item) for s in words):
+        return True
+    frames = key.get("frame")
+    return bool(frames) and is_framed(item.form, [text_form(s) for s in words],
+                                      [text_form(f) for f in frames])
+
+
 # --- graders: (key, answer) -> (ok, details in Chinese) -----------------------------
 def _grade_choice(key: dict, answer: object) -> tuple[bool, list[str]]:
     accepted = key["answer"] if isinstance(key["answer"], list) else [key["answer"]]
     text = _as_str(answer)
-    letter = None
-    if text is not None:
-        letter = _strip_punct(_clean_spaces(text)).upper()
-        # Brackets around a letter are category P, so "(B)" and "【B】" were stripped.
-    if letter is None or not _LETTER.match(letter):
+    letter = read_letter(text) if text is not None else None
+    if letter is None:
         return False, ["请只填一个选项字母，例如 \"B\""]
     if letter in accepted:
         return True, []
@@ -657,11 +771,10 @@ def _grade_choice(key: dict, answer: object) -> tuple[bool, list[str]]:
 
 
 def _grade_text(key: dict, answer: object) -> tuple[bool, list[str]]:
-    text = _text_of(answer)
-    if text is None:
+    item = _read_item(answer)
+    if item is None:
         return False, ["请用文字作答，写在引号里，例如 \"新质生产力\""]
-    accepted = {_clean_text(a) for a in [key["answer"], *key.get("accept", [])]}
-    return text in accepted, []
+    return _matches(key, [key["answer"], *key.get("accept", [])], item), []
 
 
 def _tolerance(key: dict, target: float) -> float:
@@ -685,55 +798,62 @@ def _grade_number(key: dict, answer: object) -> tuple[bool, list[str]]:
     return _number_matches(key, float(key["answer"]), answer)
 
 
-def _collection(key: dict, answer: object) -> tuple[list | None, int, list[set[str]], str]:
-    """The answer's items as normalised text (None for an item that is not text), how
-    many are not text, and the key's accepted spellings of each item; or no items and
-    the reason the answer is not a collection."""
-    items, reason = _items(answer)
-    spellings = [{_clean_text(o) for o in (i if isinstance(i, list) else [i])} for i in key["answer"]]
+def _collection(key: dict, answer: object) -> tuple[list | None, int, str]:
+    """The answer's items, read (None for an item that is not text or a number), and how
+    many are not; or no items and the reason the answer is not a collection."""
+    items, reason = _items(answer, key)
     if items is None:
-        return None, 0, spellings, reason or ""
-    given = [_text_of(item) for item in items]
-    return given, sum(1 for g in given if g is None), spellings, ""
+        return None, 0, reason or ""
+    units = key.get("units", ())
+    given = [_read_item(item, units) for item in items]
+    return given, sum(1 for g in given if g is None), ""
 
 
 def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
-    given, invalid, spellings, reason = _collection(key, answer)
+    given, invalid, reason = _collection(key, answer)
     if given is None:
         return False, [reason]
-    given_set = {g for g in given if g}
-    missing = sum(1 for s in spellings if not s & given_set)
-    known = set().union(*spellings)
-    extra = len(given_set - known)
+    options = _options(key)
+    found = [False] * len(options)
+    extra: set[str] = set()
+    for item in given:
+        if item is None or not item.form:
+            continue
+        hits = [n for n, spellings in enumerate(options) if _matches(key, spellings, item)]
+        for n in hits:
+            found[n] = True
+        if not hits:
+            extra.add(item.form)
     details = []
     if invalid:
         details.append(f"有 {invalid} 项不是文字")
-    details += _count_phrase(missing, extra)
-    return not (missing or extra or invalid), details
+    details += _count_phrase(found.count(False), len(extra))
+    return not (found.count(False) or extra or invalid), details
 
 
 def _grade_sequence(key: dict, answer: object) -> tuple[bool, list[str]]:
-    given, invalid, spellings, reason = _collection(key, answer)
+    given, invalid, reason = _collection(key, answer)
     if given is None:
         return False, [reason]
-    if not invalid and len(given) == len(spellings):
-        if all(g in s for g, s in zip(given, spellings)):
+    options = _options(key)
+    if not invalid and len(given) == len(options):
+        right = [_matches(key, spellings, item) for spellings, item in zip(options, given)]
+        if all(right):
             return True, []
         unmatched = list(given)
-        for s in spellings:
-            hit = next((g for g in unmatched if g in s), None)
+        for spellings in options:
+            hit = next((g for g in unmatched if _matches(key, spellings, g)), None)
             if hit is None:
                 break
             unmatched.remove(hit)
         else:
             return False, ["内容都对，但顺序不对"]
-        wrong = sum(1 for g, s in zip(given, spellings) if g not in s)
-        return False, [f"有 {wrong} 项不对"]
+        return False, [f"有 {right.count(False)} 项不对"]
     details = []
     if invalid:
         details.append(f"有 {invalid} 项不是文字")
-    if len(given) != len(spellings):
-        details.append(f"应有 {len(spellings)} 项，你给了 {len(given)} 项")
+    if len(given) != len(options):
+        details.append(f"应有 {len(options)} 项，你给了 {len(given)} 项")
     return False, details
 
 
@@ -752,11 +872,7 @@ def _to_pid(value: object) -> str | None:
     if isinstance(value, float) and math.isfinite(value):
         value = repr(value)
     text = _as_str(value)
-    if text is None or len(text) > 100:
-        return None
-    text = _strip_punct(re.sub(r"\s", "", unicodedata.normalize("NFKC", text)))
-    match = _PID.match(text)
-    return f"{int(match.group(1))}.{int(match.group(2))}" if match else None
+    return None if text is None else read_pid(text)
 
 
 def _grade_pid(key: dict, answer: object) -> tuple[bool, list[str]]:
@@ -776,8 +892,7 @@ def _grade_pid(key: dict, answer: object) -> tuple[bool, list[str]]:
 def _pid_items(answer: object) -> tuple[list[str] | None, int, str | None]:
     text = _as_str(answer)
     if text is not None:
-        found = _PID_IN_TEXT.findall(unicodedata.normalize("NFKC", text))
-        pids = [f"{int(a)}.{int(b)}" for a, b in found]
+        pids = find_pids(text)
         return (pids, 0, None) if pids else (None, 0, "没有读到段落编号，例如 \"3.5\"")
     single = _to_pid(answer) if isinstance(answer, (tuple, list)) else None
     if single is not None:
@@ -800,11 +915,13 @@ def _grade_pids(key: dict, answer: object) -> tuple[bool, list[str]]:
     return not (missing or extra or invalid), details
 
 
-def _map_key(value: object) -> str | None:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return str(int(value)) if abs(int(value)) < 10**50 else None
-    text = _as_str(value)
-    return _clean_text(text) if text is not None else None
+def _map_key(name: object, expected: list[str]) -> str | None:
+    """The key of the answer that a student's key names, or the student's key in text
+    form if it names none; None if it is neither text nor a plain number."""
+    item = _read_item(name)
+    if item is None:
+        return None
+    return next((k for k in expected if _spelling_matches(k, item)), item.form)
 
 
 def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
@@ -816,21 +933,19 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
         return False, ["请用字典作答，例如 {\"1\": 2, \"2\": 5}"]
     if len(pairs) > _MAX_ITEMS:
         return False, [f"项目太多（超过 {_MAX_ITEMS} 项）"]
+    expected = key["answer"]
+    names = list(expected)
     given: dict[str, object] = {}
     invalid = 0
     for k, v in pairs:
-        name = _map_key(k)
+        name = _map_key(k, names)
         if name is None:
             invalid += 1
         else:
             given[name] = v
-    expected = {_clean_text(k): v for k, v in key["answer"].items()}
-    missing = sum(1 for k in expected if k not in given)
+    missing = sum(1 for k in names if k not in given)
     extra = sum(1 for k in given if k not in expected)
-    wrong = 0
-    for name, target in expected.items():
-        if name in given and not _value_matches(key, target, given[name]):
-            wrong += 1
+    wrong = sum(1 for k in names if k in given and not _value_matches(key, expected[k], given[k]))
     details = [f"有 {invalid} 个键不是文字或整数"] if invalid else []
     if missing:
         details.append(f"少了 {missing} 个键")
@@ -842,13 +957,12 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
 
 
 def _value_matches(key: dict, target: object, value: object) -> bool:
-    for option in target if isinstance(target, list) else [target]:
-        if _is_plain_number(option):
-            if _number_matches(key, float(option), value)[0]:
-                return True
-        elif _text_of(value) == _clean_text(option):
+    options = target if isinstance(target, list) else [target]
+    for option in options:
+        if _is_plain_number(option) and _number_matches(key, float(option), value)[0]:
             return True
-    return False
+    item = _read_item(value, key.get("units", ()))
+    return item is not None and _matches(key, options, item)
 
 
 _GRADERS = {
