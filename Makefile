@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core (the browser tests' accessibility rules), from npm into the venv: pinned.
+AXE_VERSION := 4.14.1
+AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 
-.PHONY: install test lab execute bench clean book serve student instructor dist
+.PHONY: install axe test lab execute bench clean book serve student instructor dist
 
 install: $(STAMP)
 
@@ -18,8 +21,17 @@ $(STAMP): pyproject.toml
 
 # Unit tests, doctests, the notebooks' rules, and nbval in strict mode: every committed
 # output of every notebook must reproduce.
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest tests lib/xinzhi notebooks --nbval --nbval-current-env
+
+# axe-core for tests/test_browser.py (node and npm: apt-get install nodejs npm), in
+# .venv/npm/node_modules/axe-core; the tests serve axe.min.js from there, offline.
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP):
+	@mkdir -p $(VENV)/npm
+	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
+	@touch $(AXE_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -17,11 +17,18 @@ What it does, in build order:
   A figure from a notebook output gets an alt text (its caption ``图 N.K …``);
 * ``doctree-resolved``: the reader's backlinks and the citations' tooltips;
 * ``html-page-context``: no thebe scripts (the book has no live code; they would
-  only add a script error);
+  only add a script error); the header buttons' tooltips in Chinese; names for the
+  sidebar's fold toggles (``xinzhi_named_summaries``, used by
+  ``book/_templates/sbt-sidebar-nav.html``);
 * ``build-finished``: the local MathJax files.
 
-The theme's 1.5 MB ``fontawesome.js`` is loaded ``async`` (a patched copy of the theme's
-macros in ``book/_generated/_templates``), so that it no longer holds back every page.
+A few theme templates are adjusted by patched copies in ``book/_generated/_templates``
+(``_THEME_PATCHES``; a patch that no longer applies stops the build): the theme's 1.5 MB
+``fontawesome.js`` is loaded ``async``, so that it no longer holds back every page, and
+the search and colour-mode buttons, the header buttons' logos and the printed page's
+contents get names a screen reader can use (axe-core, WCAG 2.1 AA: see
+``tests/test_browser.py``).  English prose (a chapter's Abstract, the glossary's English
+terms) is marked ``lang="en"``.
 
 Markdown cells tagged ``solution`` are wrapped in a container (myst-nb keeps the tags
 of code cells only), so the study edition can fold both kinds with sphinx-togglebutton.
@@ -158,27 +165,104 @@ def _configure_mathjax(config: Any) -> None:
 
 _FONTAWESOME_DEFER = "<script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}"
 
+#: Templates of the two themes the book adjusts: (package, template path inside the
+#: package's theme folder, the name the themes include it by, [(exact text, replacement),
+#: ...]).  Each is copied into ``book/_generated/_templates`` under that name with its
+#: replacements; a text that is no longer found exactly once (a new theme version) stops
+#: the build, so no adjustment lapses unseen.
+_THEME_PATCHES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    # pydata-sphinx-theme loads a 1.5 MB fontawesome.js with ``defer`` on every page,
+    # which holds back DOMContentLoaded (and so the search) by a few hundred
+    # milliseconds.  Its icons also come from the theme's CSS web fonts; the script only
+    # adds custom icons, so load it ``async``.
+    ("pydata_sphinx_theme", "static/webpack-macros.html", "static/webpack-macros.html", (
+        (_FONTAWESOME_DEFER, _FONTAWESOME_DEFER.replace("defer", "async")),
+    )),
+    # The search button: its name is its visible text (axe's label-content-name-mismatch:
+    # an aria-label of 搜索 hid the text "搜索 Ctrl+K"); the shortcut is announced as one.
+    ("pydata_sphinx_theme", "components/search-button-field.html", "search-button-field.html", (
+        ("aria-label=\"{{ _('Search') }}\"", 'aria-keyshortcuts="Control+K"'),
+        ('<i class="fa-solid fa-magnifying-glass"></i>', '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>'),
+    )),
+    # The colour-mode button: named 颜色模式; its three icons are decoration, not names
+    # (their titles made the button's "text" differ from its name).
+    ("pydata_sphinx_theme", "components/theme-switcher.html", "theme-switcher.html", (
+        ("title=\"{{ _('Light') }}\"", 'aria-hidden="true"'),
+        ("title=\"{{ _('Dark') }}\"", 'aria-hidden="true"'),
+        ("title=\"{{ _('System Settings') }}\"", 'aria-hidden="true"'),
+    )),
+    # The page's contents when printed: a navigation landmark named in Chinese.
+    ("sphinx_book_theme", "layout.html", "layout.html", (
+        ('<nav aria-label="Page">', '<nav aria-label="本页目录">'),
+    )),
+    # Launch and download buttons show a logo next to their name: the logo is decoration
+    # (alt="", it said "Binder logo"); a button with a logo and no text keeps a name.
+    # The header buttons import these macros by a relative path: they import the copy.
+    ("sphinx_book_theme", "macros/buttons.html", "xinzhi-header-buttons-macros.html", (
+        ('<img alt="{{ translate(text) }} {{ translate("logo") }}"',
+         '<img alt="{% if not text %}{{ translate("logo") }}{% endif %}"'),
+    )),
+    ("sphinx_book_theme", "components/article-header-buttons.html", "article-header-buttons.html", (
+        ('{% from "../macros/buttons.html" import render_funcs with context %}',
+         '{% from "xinzhi-header-buttons-macros.html" import render_funcs with context %}'),
+    )),
+)
+
+
+def _theme_folder(package: str) -> Path:
+    import importlib
+
+    module = importlib.import_module(package)
+    return Path(module.__file__).parent / "theme" / package
+
 
 def _templates(config: Any) -> None:
-    """pydata-sphinx-theme loads a 1.5 MB fontawesome.js with ``defer`` on every page, which
-    holds back DOMContentLoaded (and so the search) by a few hundred milliseconds.  Its
-    icons also come from the theme's CSS web fonts; the script only adds custom icons, so
-    load it ``async``.  Done on a copy of the theme's macros, and only if they still read
-    as expected."""
-    import pydata_sphinx_theme
-
-    source = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "webpack-macros.html"
-    try:
-        text = source.read_text(encoding="utf-8")
-    except OSError:
-        return
-    if text.count(_FONTAWESOME_DEFER) != 1:
-        return
+    """Write the patched copies of ``_THEME_PATCHES`` and put them first in
+    ``templates_path``; stop the build if a theme template no longer reads as expected."""
     folder = pages.GENERATED / "_templates"
-    pages.write_if_changed(folder / "static" / "webpack-macros.html", text.replace(_FONTAWESOME_DEFER, _FONTAWESOME_DEFER.replace("defer", "async")))
+    for package, name, target, replacements in _THEME_PATCHES:
+        source = _theme_folder(package) / name
+        try:
+            text = source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ExtensionError(
+                f"the book adjusts {package}'s template {name}, which is missing ({exc}); "
+                f"update _THEME_PATCHES in {Path(__file__).name} for this theme version"
+            ) from None
+        for old, new in replacements:
+            if text.count(old) != 1:
+                raise ExtensionError(
+                    f"the book adjusts {package}'s template {name}, but it no longer contains "
+                    f"{old!r} exactly once (found {text.count(old)}): update _THEME_PATCHES in "
+                    f"{Path(__file__).name} for this theme version"
+                )
+            text = text.replace(old, new)
+        pages.write_if_changed(folder / target, text)
+    _check_copied_templates(config)
     path = str(folder.relative_to(pages.ROOT))
     if path not in config.templates_path:
         config.templates_path = [path, *config.templates_path]
+
+
+_COPIED = re.compile(r"Copied from (sphinx-book-theme|pydata-sphinx-theme) [\d.]+ \(([\w/.-]+)\)")
+
+
+def _check_copied_templates(config: Any) -> None:
+    """The templates in ``book/_templates`` replace theme templates of the same name; one
+    the theme no longer has would silently stop applying, so that stops the build."""
+    for folder in config.templates_path:
+        if "_generated" in folder:
+            continue
+        for path in sorted((pages.ROOT / folder).rglob("*.html")):
+            m = _COPIED.search(path.read_text(encoding="utf-8"))
+            if m is None:
+                continue
+            original = _theme_folder(m.group(1).replace("-", "_")) / m.group(2)
+            if not original.is_file() or original.name != path.name:
+                raise ExtensionError(
+                    f"{path.relative_to(pages.ROOT)} replaces {m.group(1)}'s {m.group(2)}, which "
+                    "this version of the theme no longer has: the replacement would not apply"
+                )
 
 
 def on_config_inited(app: Sphinx, config: Any) -> None:
@@ -395,7 +479,7 @@ class GlossaryDirective(SphinxDirective):
             head += nodes.inline("", e.pinyin, classes=["xinzhi-pinyin"])
             if e.english:
                 head += nodes.Text("　")
-                head += nodes.emphasis("", e.english, classes=["xinzhi-english"])
+                head += nodes.emphasis("", e.english, classes=["xinzhi-english", "language-en"])
             body += head
             if e.definition:
                 body += nodes.paragraph("", "", nodes.Text(e.definition))
@@ -575,8 +659,45 @@ def _alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         image["alt"] = f"插图 {i}：{where}（{page_title}）" if where != page_title else f"插图 {i}：{page_title}"
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _mark_english(doctree: nodes.document) -> None:
+    """A heading or paragraph written in English (a chapter's Abstract, an English gloss in
+    a table) gets ``lang="en"`` (docutils writes the class ``language-en`` as that
+    attribute), so that a screen reader reads it with an English voice (WCAG 3.1.2).
+    English: a few words of Latin letters, at most a Chinese term or two among them (ten
+    letters or more to a Han character), and no accented letters (pinyin carries tone
+    marks and stays Chinese).  Inline code and formulas do not count as words; code
+    blocks, outputs and math are not prose and are left alone."""
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title)))):
+        if any(c.startswith("language-") for c in node["classes"]):
+            continue
+        prose = " ".join(
+            n.astext() for n in node.findall(nodes.Text)
+            if not isinstance(n.parent, (nodes.literal, nodes.math))
+        )
+        words = len(_WORD.findall(prose))
+        if words < (1 if isinstance(node, nodes.title) else 3) or _ACCENTED.search(prose):
+            continue
+        if len(_LATIN_LETTER.findall(prose)) < 10 * len(_HAN.findall(prose)) + 1:
+            continue
+        parent, code = node.parent, False
+        while parent is not None and not code:
+            code = isinstance(parent, (nodes.literal_block, nodes.raw, nodes.math_block)) or (
+                isinstance(parent, nodes.container) and {"cell_output", "cell_input"} & set(parent["classes"])
+            )
+            parent = parent.parent
+        if not code:
+            node["classes"].append("language-en")
+
+
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
+    _mark_english(doctree)
     _link_citations(app, doctree, docname)
     if docname.startswith(CHAPTER_PREFIX):
         _link_terms(app, doctree, docname)
@@ -670,6 +791,71 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [asset for asset in context[key] if keep(asset)]
+    _translate_header_buttons(pagename, context.get("header_buttons") or [])
+
+
+def on_html_page_context_early(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Template functions, before pydata-sphinx-theme renders the sidebars (priority 500)."""
+    context["xinzhi_named_summaries"] = _named_summaries
+
+
+# --- accessibility: names and Chinese for the theme's interface ------------------------------
+
+#: Words that stay as they are in a Chinese interface: names of products and formats.
+INTERFACE_NAMES = frozenset({"PDF", "ipynb", "md", "Jupyter", "JupyterHub", "JupyterLab", "Colab", "Binder", "GitHub", "Ctrl", "pdf"})
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+#: sphinx-book-theme's header-button tooltips that its zh_CN catalog leaves in English.
+_TOOLTIPS = {
+    "Launch interactive content": "在线运行本章",
+    "Print to PDF": "打印为 PDF",
+    "列印成 PDF": "打印为 PDF",  # the theme's zh_CN catalog, in Taiwan's usage
+}
+_LAUNCH_ON = re.compile(r"^Launch on (\S+)$")
+
+
+def english_words(text: str) -> list[str]:
+    """The Latin-letter words of ``text`` that are not product or format names."""
+    return [w for w in _LATIN_WORD.findall(text) if w not in INTERFACE_NAMES]
+
+
+def _translate_header_buttons(pagename: str, buttons: list[dict]) -> None:
+    """sphinx-book-theme's header buttons (launch, download) in Chinese.  Its tooltips are
+    also the dropdowns' names for screen readers; one left in English stops the build."""
+    for button in buttons:
+        if "tooltip" in button and button["tooltip"] is not None:
+            tip = str(button["tooltip"])
+            m = _LAUNCH_ON.match(tip)
+            tip = f"在 {m.group(1)} 中运行本章" if m else _TOOLTIPS.get(tip, tip)
+            if english_words(tip):
+                raise ExtensionError(
+                    f"{pagename}: the header button tooltip {tip!r} is English; give it a "
+                    f"Chinese one in _TOOLTIPS ({Path(__file__).name})"
+                )
+            button["tooltip"] = tip
+        _translate_header_buttons(pagename, button.get("buttons") or [])
+
+
+def _named_summaries(html: Any) -> str:
+    """pydata-sphinx-theme folds the sidebar's sub-lists in ``<details>`` whose
+    ``<summary>`` holds only a chevron icon, a control without a name (axe: summary-name).
+    Name each after the entry it folds: 展开或收起“原文”的子目录.  Used by
+    ``book/_templates/sbt-sidebar-nav.html``; a summary it cannot name stops the build."""
+    from bs4 import BeautifulSoup
+
+    # The theme's function returns its (cached) BeautifulSoup tree: work on a copy.
+    soup = BeautifulSoup(str(html), "html.parser")
+    for summary in soup.select("details > summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        item = summary.find_parent("details").parent
+        link = item.find("a", recursive=False) if item is not None else None
+        name = link.get_text(" ", strip=True) if link is not None else ""
+        if not name:
+            raise ExtensionError(
+                f"a collapsible entry of the sidebar has no title to name its toggle: {str(item)[:200]}"
+            )
+        summary["aria-label"] = f"展开或收起“{name}”的子目录"
+    return str(soup)
 
 
 def on_build_finished(app: Sphinx, exc: Exception | None) -> None:
@@ -711,7 +897,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", on_env_get_outdated)
     # After sphinx-thebe's own handler (priority 500), which adds its configuration.
     app.connect("doctree-resolved", on_doctree_resolved, priority=900)
+    app.connect("html-page-context", on_html_page_context_early, priority=100)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("build-finished", on_build_finished)
     _patch_markdown_cells()
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
