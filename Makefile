@@ -76,4 +76,4 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
 
 clean:
-	rm -rf book/_build book/_generated .pytest_cache .hypothesis test-artifacts
+	rm -rf book/_build book/_generated .pytest_cache .hypothesis test-artifacts dist lib/*.egg-info
