@@ -312,6 +312,86 @@ def test_the_instructor_edition_shows_solutions_and_the_teachers_notes(site, ins
     assert "教师备课笔记" not in page(site, "book/_generated/syllabus").read_text(encoding="utf-8")
 
 
+def _instructor_snippets(path: Path) -> list[str]:
+    """Runs of Chinese from a chapter's instructor cells that stand in no other cell."""
+    nb = nbformat.read(path, as_version=4)
+    others = "\n".join(c.source for c in nb.cells if "instructor" not in c.metadata.get("tags", []))
+    runs = []
+    for cell in nb.cells:
+        if "instructor" in cell.metadata.get("tags", []):
+            runs += [r for r in re.findall(r"[\u4e00-\u9fff，]{14,}", cell.source) if r not in others]
+    return runs
+
+
+def test_the_keys_to_the_discussion_questions_are_in_the_instructor_edition_only(site, instructor_site, chapters):
+    for ch in chapters:
+        snippets = _instructor_snippets(ch.path)
+        assert ch.has_key and snippets, f"{ch.path.name}: no teacher's key after the 讨论题"
+        study = article(soup(page(site, ch.docname))).get_text()
+        teacher = article(soup(page(instructor_site, ch.docname))).get_text()
+        assert not [s for s in snippets if s in study], f"{ch.path.name}: the key shows in the study edition"
+        assert all(s in teacher for s in snippets), f"{ch.path.name}: the key is missing from the instructor edition"
+        assert "教师用：讨论题参考要点" in teacher and "教师用：讨论题参考要点" not in study
+
+
+def _discussion_items(path: Path) -> int:
+    """Numbered or bulleted items under the chapter's ## 讨论题, counted independently."""
+    count, inside = 0, False
+    for cell in nbformat.read(path, as_version=4).cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "markdown" or "instructor" in tags or "solution" in tags:
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                inside = line.lstrip("#").strip().startswith("讨论题")
+            elif inside and re.match(r"^\s{0,3}(?:[-*+]|\d+[.)、])\s+", line):
+                count += 1
+    return count
+
+
+def test_the_syllabus_lists_each_chapters_questions_and_pre_reading_questions(site, chapters):
+    html = article(soup(page(site, "book/_generated/syllabus"))).get_text()
+    for ch in chapters:
+        assert len(ch.questions) == _discussion_items(ch.path) > 0, ch.path.name
+        if ch.number >= 1:
+            assert len(ch.prereading) >= 3, f"{ch.path.name}: fewer than three 导读问题"
+            for question in ch.prereading:
+                plain = re.sub(r"[*`]", "", question)[:20]
+                assert plain in html, f"{ch.path.name}: pre-reading question not in the syllabus: {plain}"
+    assert html.count("导读问题") >= 8
+
+
+def test_every_writing_task_has_a_rubric_for_teachers_only(site, instructor_site):
+    sessions = pages.read_sessions()
+    for s in sessions:
+        assert len(s.rubric) >= 3
+        for criterion in s.rubric:
+            assert list(criterion["levels"]) == list(pages.RUBRIC_LEVELS)
+    teacher = page(instructor_site, "book/_generated/syllabus").read_text(encoding="utf-8")
+    study = page(site, "book/_generated/syllabus").read_text(encoding="utf-8")
+    assert teacher.count("写作任务评分标准") == len(sessions) == 8
+    assert "写作任务评分标准" not in study
+    assert all(c["levels"]["待改进"] in teacher for s in sessions for c in s.rubric)
+
+
+def test_a_rubric_without_every_level_is_refused(tmp_path):
+    data = json.loads((BOOK / "teaching" / "sessions.json").read_text(encoding="utf-8"))
+    del data["sessions"][2]["rubric"][1]["levels"]["合格"]
+    bad = tmp_path / "sessions.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(pages.BookSourceError, match="session 3"):
+        pages.read_sessions(bad)
+
+
+def test_discussion_questions_without_a_key_stop_the_build(tmp_path):
+    source = sorted((ROOT / "notebooks").glob("03_*.ipynb"))[0]
+    nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if "instructor" not in c.metadata.get("tags", [])]
+    nbformat.write(nb, tmp_path / source.name)
+    with pytest.raises(pages.BookSourceError, match="without the teacher's key"):
+        pages.read_chapters(tmp_path)
+
+
 def test_launch_buttons_and_the_notebook_download(site, chapters):
     chapter = chapters[-1]
     doc = soup(page(site, chapter.docname))

@@ -875,6 +875,13 @@ def on_build_finished(app: Sphinx, exc: Exception | None) -> None:
             shutil.copy2(src, dst)
 
 
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    """The chapter notebooks as this edition shows them (the teacher's keys only in the
+    instructor edition): myst-nb parses the notebook text that Sphinx hands out here."""
+    if docname.startswith("notebooks/"):
+        source[0] = pages.edition_notebook(source[0], app.config.xinzhi_edition)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xinzhi_edition", os.environ.get("XINZHI_EDITION", "study").strip() or "study", "env")
     app.add_node(backlinks)
@@ -891,6 +898,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("xinzhi-glossary", GlossaryDirective)
     # Before sphinx_external_toc and sphinx_togglebutton read the config (priority 500).
     app.connect("config-inited", on_config_inited, priority=100)
+    app.connect("source-read", on_source_read)
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_env_purge_doc)
     app.connect("env-merge-info", on_env_merge_info)

@@ -206,6 +206,8 @@ class Chapter:
     exercises: list[Exercise]
     cited: list[str]  #: pids cited in Markdown, in order of first citation
     minutes: str | None  #: the chapter's own 预计用时 line, if any
+    prereading: list[str] = field(default_factory=list)  #: the **导读问题** list
+    has_key: bool = False  #: an ``instructor`` cell holds the keys to the 讨论题
 
     @property
     def docname(self) -> str:
@@ -276,12 +278,17 @@ def read_chapter(path: Path) -> Chapter:
     exercises: list[Exercise] = []
     cited: list[str] = []
     minutes: str | None = None
+    prereading: list[str] = []
+    has_key = False
     in_questions = False
     current: Exercise | None = None
     for cell in cells:
         kind = cell.get("cell_type")
         src = _source(cell)
         tags = _tags(cell)
+        if INSTRUCTOR_TAG in tags:  # the teacher's keys: not questions, not citations
+            has_key = has_key or kind == "markdown"
+            continue
         if "solution" in tags:
             if current is not None:
                 current.solutions.append((kind, src.strip()))
@@ -313,6 +320,9 @@ def read_chapter(path: Path) -> Chapter:
             if not objectives and _is_label(line, "学习目标"):
                 objectives, i = _list_after(lines, i + 1)
                 continue
+            if not prereading and _is_label(line, "导读问题"):
+                prereading, i = _list_after(lines, i + 1)
+                continue
             if "预计用时" in line and minutes is None:
                 found = re.search(r"(\d+)\s*分钟", line.split("预计用时", 1)[1])
                 minutes = f"约 {found.group(1)} 分钟" if found else None
@@ -331,11 +341,64 @@ def read_chapter(path: Path) -> Chapter:
         exercises=exercises,
         cited=cited,
         minutes=minutes,
+        prereading=prereading,
+        has_key=has_key,
     )
 
 
 def read_chapters(notebooks: Path = NOTEBOOKS) -> list[Chapter]:
-    return [read_chapter(p) for p in chapter_paths(notebooks)]
+    chapters = [read_chapter(p) for p in chapter_paths(notebooks)]
+    missing = [c.path.name for c in chapters if c.questions and not c.has_key]
+    if missing:
+        raise BookSourceError(
+            f"{', '.join(missing)}: 讨论题 without the teacher's key; add a Markdown cell "
+            f"tagged {INSTRUCTOR_TAG!r} right after the 讨论题 (see notebooks/README.md)"
+        )
+    return chapters
+
+
+# --- the editions' view of a chapter notebook ----------------------------------------
+
+#: Cells with this tag hold what only teachers see: the keys to the discussion questions.
+INSTRUCTOR_TAG = "instructor"
+INSTRUCTOR_TITLE = "教师用：讨论题参考要点"
+
+
+def edition_notebook(text: str, edition: str) -> str:
+    """The notebook JSON ``text`` as ``edition`` shows it: the study edition drops the
+    ``instructor`` cells (myst-nb's own ``remove-cell`` tag); the instructor edition shows
+    each in an admonition.  Other notebooks come back unchanged.
+
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["instructor"]},
+    ...                  "source": "### 要点\\n- 甲"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    >>> json.loads(edition_notebook(json.dumps(nb), "study"))["cells"][0]["metadata"]["tags"]
+    ['instructor', 'remove-cell']
+    >>> print(json.loads(edition_notebook(json.dumps(nb), "instructor"))["cells"][0]["source"])
+    ::::{admonition} 教师用：讨论题参考要点
+    :class: note xinzhi-instructor
+    <BLANKLINE>
+    **要点**
+    - 甲
+    ::::
+    """
+    try:
+        nb = json.loads(text)
+    except ValueError:
+        return text  # not ours to judge here: the notebook reader reports it
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or not any(INSTRUCTOR_TAG in _tags(c) for c in cells):
+        return text
+    for cell in cells:
+        if INSTRUCTOR_TAG not in _tags(cell):
+            continue
+        if edition == "instructor":
+            body = _solution_markdown("markdown", _source(cell))
+            cell["source"] = "\n".join(
+                [f"::::{{admonition}} {INSTRUCTOR_TITLE}", ":class: note xinzhi-instructor", "", *body, "::::"]
+            )
+        else:
+            cell.setdefault("metadata", {})["tags"] = [*_tags(cell), "remove-cell"]
+    return json.dumps(nb, ensure_ascii=False)
 
 
 # --- the syllabus --------------------------------------------------------------------
@@ -351,6 +414,28 @@ class Session:
     reading: list[str]  #: essays ("3") and pids or ranges ("5.1", "5.1-5.10")
     writing: str
     notes: list[str]
+    #: the writing task's rubric: ``[{"criterion": ..., "levels": {level: descriptor}}]``
+    rubric: list[dict] = field(default_factory=list)
+
+
+#: The rubric's levels, best first; every criterion describes each.
+RUBRIC_LEVELS = ("优秀", "良好", "合格", "待改进")
+
+
+def _rubric(row: dict, where: str) -> list[dict]:
+    rubric = row.get("rubric")
+    if not isinstance(rubric, list) or len(rubric) < 3:
+        raise BookSourceError(f"{where}: the writing task needs a rubric of at least 3 criteria")
+    for item in rubric:
+        levels = item.get("levels") if isinstance(item, dict) else None
+        if not (isinstance(item.get("criterion"), str) and isinstance(levels, dict)
+                and list(levels) == list(RUBRIC_LEVELS)
+                and all(isinstance(v, str) and v.strip() for v in levels.values())):
+            raise BookSourceError(
+                f"{where}: each rubric criterion needs a name and a descriptor for each level "
+                f"{'、'.join(RUBRIC_LEVELS)}, in that order"
+            )
+    return rubric
 
 
 def read_sessions(path: Path | None = None) -> list[Session]:
@@ -370,6 +455,7 @@ def read_sessions(path: Path | None = None) -> list[Session]:
                     reading=[str(r) for r in row["reading"]],
                     writing=str(row["writing"]),
                     notes=[str(n) for n in row.get("notes", [])],
+                    rubric=_rubric(row, f"{path.name}, session {i}"),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -481,6 +567,9 @@ def syllabus_page(corpus: xinzhi.Corpus, chapters: list[Chapter], sessions: list
         lines += [f"- {r}" for r in readings(corpus, assigned)]
         if also:
             lines += ["", f"本章还引用了以下段落，可在讨论中查阅：{format_pid_ranges(also)}。"]
+        if ch.prereading:
+            lines += ["", "**导读问题**（阅读时思考）：", ""]
+            lines += [f"{i}. {q}" for i, q in enumerate(ch.prereading, 1)]
         lines += ["", "**学习目标**：", ""]
         lines += [f"- {o}" for o in ch.objectives] or ["- 见本章开头。"]
         lines += ["", "**讨论题**：", ""]
@@ -490,6 +579,11 @@ def syllabus_page(corpus: xinzhi.Corpus, chapters: list[Chapter], sessions: list
         lines += ["", f"**写作任务**：{s.writing}", ""]
         lines += ["::::{only} instructor", ":::{admonition} 教师备课笔记", ":class: note", ""]
         lines += [f"- {n}" for n in s.notes]
+        lines += ["", "**写作任务评分标准**", "", f"| 评分项 | {' | '.join(RUBRIC_LEVELS)} |",
+                  "|" + "---|" * (len(RUBRIC_LEVELS) + 1)]
+        lines += [f"| {r['criterion']} | " + " | ".join(r["levels"][k] for k in RUBRIC_LEVELS) + " |"
+                  for r in s.rubric]
+        lines += ["", f"各章讨论题的参考要点见{_doc_link(ch)}“讨论题”一节之后（仅教师版显示）。"]
         for e in ch.exercises:
             if not e.solutions:
                 continue
