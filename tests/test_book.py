@@ -334,6 +334,37 @@ def test_the_keys_to_the_discussion_questions_are_in_the_instructor_edition_only
         assert "教师用：讨论题参考要点" in teacher and "教师用：讨论题参考要点" not in study
 
 
+def _downloaded(site: Path, chapter) -> nbformat.NotebookNode:
+    return nbformat.read(site / "_sources" / "notebooks" / chapter.path.name, as_version=4)
+
+
+def test_the_study_sites_notebook_downloads_hold_no_key(site, instructor_site, chapters):
+    for ch in chapters:
+        original = nbformat.read(ch.path, as_version=4)
+        study, teacher = _downloaded(site, ch), _downloaded(instructor_site, ch)
+        assert [c.id for c in study.cells] == [
+            c.id for c in original.cells if "instructor" not in c.metadata.get("tags", [])
+        ], ch.path.name
+        assert not [s for s in _instructor_snippets(ch.path) if s in json.dumps(study, ensure_ascii=False)]
+        assert [c.id for c in teacher.cells] == [c.id for c in original.cells], ch.path.name
+
+
+def test_the_study_sites_page_sources_hold_no_teachers_notes(site, instructor_site):
+    study = (site / "_sources" / "book" / "_generated" / "syllabus.md").read_text(encoding="utf-8")
+    teacher = (instructor_site / "_sources" / "book" / "_generated" / "syllabus.md").read_text(encoding="utf-8")
+    for marker in ("{only} instructor", "教师备课笔记", "写作任务评分标准"):
+        assert marker not in study and marker in teacher
+    assert study.count("**导读问题**") == teacher.count("**导读问题**") == 8
+    assert "{only} instructor" not in (site / "_sources" / "book" / "teachers.md").read_text(encoding="utf-8")
+
+
+def test_instructor_blocks_are_dropped_as_myst_closes_them():
+    text = "甲\n```{only} instructor\n键\n```\n乙\n:::::{only} instructor\n::::{note}\n::::\n:::::\n丙\n"
+    assert pages.drop_instructor_blocks(text) == "甲\n乙\n丙\n"
+    with pytest.raises(pages.BookSourceError, match="never closed"):
+        pages.drop_instructor_blocks("::::{only} instructor\n:::\n")
+
+
 def _discussion_items(path: Path) -> int:
     """Numbered or bulleted items under the chapter's ## 讨论题, counted independently."""
     count, inside = 0, False
@@ -349,24 +380,52 @@ def _discussion_items(path: Path) -> int:
     return count
 
 
-def test_the_syllabus_lists_each_chapters_questions_and_pre_reading_questions(site, chapters):
-    html = article(soup(page(site, "book/_generated/syllabus"))).get_text()
+def _syllabus_list(section, label: str) -> list[str]:
+    """The items of the list that follows the bold lead-in ``label`` in a session's section."""
+    lead = next(p for p in section.find_all("p", recursive=False)
+                if p.get_text().startswith(label) and p.get_text().strip().endswith("："))
+    return [li.get_text(" ", strip=True) for li in lead.find_next_sibling(["ol", "ul"]).find_all("li", recursive=False)]
+
+
+@pytest.mark.parametrize("edition", ["study", "instructor"])
+def test_the_syllabus_lists_each_chapters_questions_and_pre_reading_questions(edition, site, instructor_site, chapters):
+    built = site if edition == "study" else instructor_site
+    doc = article(soup(page(built, "book/_generated/syllabus")))
+    sections = {s.chapter: sec for s, sec in zip(pages.read_sessions(), doc.find_all("section")[0].find_all("section", recursive=False))}
+    assert len(sections) == 8
     for ch in chapters:
         assert len(ch.questions) == _discussion_items(ch.path) > 0, ch.path.name
-        if ch.number >= 1:
-            assert len(ch.prereading) >= 3, f"{ch.path.name}: fewer than three 导读问题"
-            for question in ch.prereading:
-                plain = re.sub(r"[*`]", "", question)[:20]
-                assert plain in html, f"{ch.path.name}: pre-reading question not in the syllabus: {plain}"
-    assert html.count("导读问题") >= 8
+        if ch.number == 0:
+            continue
+        section = sections[ch.number]
+        assert ch.title in section.find("p").get_text()
+        assert len(_syllabus_list(section, "讨论题")) == _discussion_items(ch.path), ch.path.name
+        shown = _syllabus_list(section, "导读问题")
+        assert len(shown) == len(ch.prereading) >= 3, f"{ch.path.name}: fewer than three 导读问题"
+        for question, item in zip(ch.prereading, shown):
+            plain = re.sub(r"[*`]", "", question)[:20]
+            assert item.replace(" ", "").startswith(plain.replace(" ", "")), f"{ch.path.name}: {plain}"
+        exercises = _syllabus_list(section, "练习")
+        assert [e.split()[1] for e in exercises] == [e.eid for e in ch.exercises], ch.path.name
 
 
 def test_every_writing_task_has_a_rubric_for_teachers_only(site, instructor_site):
     sessions = pages.read_sessions()
     for s in sessions:
-        assert len(s.rubric) >= 3
+        assert 3 <= len(s.rubric) <= 5, f"session {s.number}"
+        assert len({c["criterion"] for c in s.rubric}) == len(s.rubric)
         for criterion in s.rubric:
             assert list(criterion["levels"]) == list(pages.RUBRIC_LEVELS)
+            assert len(set(criterion["levels"].values())) == len(pages.RUBRIC_LEVELS), criterion["criterion"]
+    doc = article(soup(page(instructor_site, "book/_generated/syllabus")))
+    tables = [t for t in doc.find_all("table") if t.find("th") and t.find("th").get_text(strip=True) == "评分项"]
+    assert len(tables) == len(sessions)
+    for s, table in zip(sessions, tables):
+        header = [th.get_text(strip=True) for th in table.find_all("th")]
+        assert header == ["评分项", *pages.RUBRIC_LEVELS]
+        rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+        assert [r[0] for r in rows] == [c["criterion"] for c in s.rubric], f"session {s.number}"
+        assert all(len(r) == 1 + len(pages.RUBRIC_LEVELS) and all(r) for r in rows)
     teacher = page(instructor_site, "book/_generated/syllabus").read_text(encoding="utf-8")
     study = page(site, "book/_generated/syllabus").read_text(encoding="utf-8")
     assert teacher.count("写作任务评分标准") == len(sessions) == 8
@@ -390,6 +449,30 @@ def test_discussion_questions_without_a_key_stop_the_build(tmp_path):
     nbformat.write(nb, tmp_path / source.name)
     with pytest.raises(pages.BookSourceError, match="without the teacher's key"):
         pages.read_chapters(tmp_path)
+
+
+def _chapter_03_with(tmp_path: Path, change) -> Path:
+    source = sorted((ROOT / "notebooks").glob("03_*.ipynb"))[0]
+    nb = nbformat.read(source, as_version=4)
+    change(nb, next(i for i, c in enumerate(nb.cells) if "instructor" in c.metadata.get("tags", [])))
+    nbformat.write(nb, tmp_path / source.name)
+    return tmp_path / source.name
+
+
+def test_a_teachers_key_out_of_place_or_incomplete_stops_the_build(tmp_path):
+    def move(nb, i):
+        nb.cells.insert(3, nb.cells.pop(i))
+
+    def unlabel(nb, i):
+        nb.cells[i].source = nb.cells[i].source.replace(pages.KEY_LEAD, "**参考要点**")
+
+    def drop_last(nb, i):
+        nb.cells[i].source = nb.cells[i].source.split("**6.")[0]
+
+    for change, message in [(move, "right after the 讨论题"), (unlabel, "must begin with"),
+                            (drop_last, "no entry for 讨论题 6")]:
+        with pytest.raises(pages.BookSourceError, match=message):
+            pages.read_chapter(_chapter_03_with(tmp_path, change))
 
 
 def test_launch_buttons_and_the_notebook_download(site, chapters):

@@ -882,6 +882,12 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = pages.edition_notebook(source[0], app.config.xinzhi_edition)
 
 
+def on_build_finished_sources(app: Sphinx, exc: Exception | None) -> None:
+    """The study site's downloads (``_sources``, copied from disk) hold no teacher's keys."""
+    if exc is None and app.builder.format == "html" and app.config.xinzhi_edition != "instructor":
+        pages.study_sources(Path(app.outdir))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("xinzhi_edition", os.environ.get("XINZHI_EDITION", "study").strip() or "study", "env")
     app.add_node(backlinks)
@@ -908,5 +914,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", on_html_page_context_early, priority=100)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("build-finished", on_build_finished)
+    app.connect("build-finished", on_build_finished_sources)
     _patch_markdown_cells()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

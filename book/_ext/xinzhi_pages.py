@@ -279,16 +279,25 @@ def read_chapter(path: Path) -> Chapter:
     cited: list[str] = []
     minutes: str | None = None
     prereading: list[str] = []
+    keys: list[str] = []  #: the sources of the ``instructor`` cells
     has_key = False
     in_questions = False
+    after_questions = False  #: the cell before this one is (the end of) the 讨论题
     current: Exercise | None = None
     for cell in cells:
         kind = cell.get("cell_type")
         src = _source(cell)
         tags = _tags(cell)
         if INSTRUCTOR_TAG in tags:  # the teacher's keys: not questions, not citations
-            has_key = has_key or kind == "markdown"
+            if kind != "markdown" or not after_questions:
+                raise BookSourceError(
+                    f"{path.name}: the cell tagged {INSTRUCTOR_TAG!r} ({src.strip()[:30]!r}) must be "
+                    "a Markdown cell right after the 讨论题 (see notebooks/README.md)"
+                )
+            has_key = True
+            keys.append(src)
             continue
+        after_questions = False
         if "solution" in tags:
             if current is not None:
                 current.solutions.append((kind, src.strip()))
@@ -332,6 +341,8 @@ def read_chapter(path: Path) -> Chapter:
                 i = max(j, i + 1)
                 continue
             i += 1
+        after_questions = in_questions
+    _check_key(path, questions, keys)
     return Chapter(
         number=int(m.group(1)),
         path=path,
@@ -344,6 +355,28 @@ def read_chapter(path: Path) -> Chapter:
         prereading=prereading,
         has_key=has_key,
     )
+
+
+#: The first line of the cell that holds the keys to a chapter's 讨论题.
+KEY_LEAD = "**讨论题参考要点（教师用）**"
+
+
+def _check_key(path: Path, questions: list[str], keys: list[str]) -> None:
+    """The teacher's key opens with :data:`KEY_LEAD` and has a numbered entry (``1.`` or
+    ``**1.``) for each discussion question."""
+    if not keys:
+        return
+    text = "\n".join(keys)
+    if not text.lstrip().startswith(KEY_LEAD):
+        raise BookSourceError(f"{path.name}: the teacher's key must begin with {KEY_LEAD}")
+    numbered = {int(n) for n in re.findall(r"(?m)^\s{0,3}(?:\*\*)?(\d+)[.、]", text)}
+    missing = [n for n in range(1, len(questions) + 1) if n not in numbered]
+    if not questions or missing:
+        raise BookSourceError(
+            f"{path.name}: the teacher's key has no entry for 讨论题 "
+            f"{', '.join(map(str, missing)) or '(the chapter has none)'}; number its entries "
+            "as the questions are numbered"
+        )
 
 
 def read_chapters(notebooks: Path = NOTEBOOKS) -> list[Chapter]:
@@ -399,6 +432,74 @@ def edition_notebook(text: str, edition: str) -> str:
         else:
             cell.setdefault("metadata", {})["tags"] = [*_tags(cell), "remove-cell"]
     return json.dumps(nb, ensure_ascii=False)
+
+
+
+# --- what the study site offers for download -------------------------------------------
+
+#: The opening fence of an instructor-only block in MyST: ``::::{only} instructor``.
+_ONLY_INSTRUCTOR = re.compile(r"^(`{3,}|:{3,})\{only\}\s+instructor\s*$")
+
+
+def drop_instructor_blocks(text: str) -> str:
+    r"""MyST ``text`` without its ``{only} instructor`` blocks (closed as MyST closes a
+    fence: the same character, at least as many times, alone on a line).
+
+    >>> print(drop_instructor_blocks("甲\n::::{only} instructor\n:::{note}\n键\n:::\n::::\n乙\n"))
+    甲
+    乙
+    <BLANKLINE>
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        if fence is None:
+            m = _ONLY_INSTRUCTOR.match(line.strip())
+            if m:
+                fence = m.group(1)
+            else:
+                out.append(line)
+        elif re.fullmatch(re.escape(fence[0]) + "{%d,}" % len(fence), line.strip()):
+            fence = None
+    if fence is not None:
+        raise BookSourceError(f"a {fence}{{only}} instructor block is never closed; close it with {fence}")
+    return "".join(out)
+
+
+def study_notebook(text: str) -> str:
+    """A chapter notebook (JSON ``text``) as the study site offers it for download: without
+    its ``instructor`` cells, written as nbformat writes it.  Unchanged if it has none."""
+    nb = json.loads(text)
+    cells = nb.get("cells", [])
+    kept = [c for c in cells if INSTRUCTOR_TAG not in _tags(c)]
+    if len(kept) == len(cells):
+        return text
+    nb["cells"] = kept
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def study_sources(outdir: Path) -> list[Path]:
+    """Rewrite the page sources a built study site offers for download (``_sources``,
+    which Sphinx copies from disk, not from what ``source-read`` handed the parser): the
+    notebooks lose their ``instructor`` cells, the Markdown pages their ``{only}
+    instructor`` blocks (the syllabus's teacher's notes and rubrics).  Returns the files
+    rewritten."""
+    changed = []
+    for path in sorted((outdir / "_sources").rglob("*")):
+        if not path.is_file():
+            continue
+        if ".ipynb" in path.suffixes:
+            rewrite = study_notebook
+        elif ".md" in path.suffixes:
+            rewrite = drop_instructor_blocks
+        else:
+            continue
+        old = path.read_text(encoding="utf-8")
+        new = rewrite(old)
+        if new != old:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
 
 
 # --- the syllabus --------------------------------------------------------------------
