@@ -10,11 +10,14 @@ one new temporary folder, removed when the run ends.  Nothing from ``~/.cache``,
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
 
 if "matplotlib" in sys.modules:  # its cache folder is fixed on import: too late to change
     raise RuntimeError(
@@ -43,3 +46,22 @@ os.environ.pop("XINZHI_CACHE_DIR", None)  # the library's own default (under XDG
 
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(FRESH, ignore_errors=True)
+
+
+@pytest.fixture
+def font_log():
+    """Records of matplotlib's font-manager logger at WARNING and above, taken after the
+    logger's own filters (so xinzhi.fonts' single-weight filter applies)."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)

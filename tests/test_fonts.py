@@ -201,28 +201,6 @@ def test_no_chinese_font_at_all_is_a_clear_error(monkeypatch):
 
 
 # --- in this process ----------------------------------------------------------------
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def font_log():
-    """Records of matplotlib's font-manager logger at WARNING and above."""
-    logger = logging.getLogger("matplotlib.font_manager")
-    handler = _Records()
-    logger.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
-        plt.close("all")
-
-
 def _has_glyph(path: str | Path, char: str) -> bool:
     return FT2Font(str(path)).get_char_index(ord(char)) != 0
 
@@ -236,6 +214,7 @@ def test_chinese_renders_without_missing_glyphs_or_font_messages(tmp_path, font_
         ax.set_title("新质生产力：词频 α", fontweight="bold")
         ax.set_ylabel("变化 −1 到 4")
         fig.savefig(tmp_path / "figure.png")
+    plt.close(fig)
     assert (tmp_path / "figure.png").stat().st_size > 10_000
     assert font_log == [], [r.getMessage() for r in font_log]
 
@@ -258,25 +237,24 @@ def test_the_family_list_names_no_system_font_when_the_bundled_one_is_there():
     assert fonts.font_path().suffix == ".otf"
 
 
-def test_without_the_cjk_font_glyphs_are_missing():
-    """The rendering tests can fail: without the Chinese font matplotlib warns."""
-    with matplotlib.rc_context({"font.family": [fonts.LATIN_FAMILY]}):
+def _chinese_title_misses_glyphs(rc: dict) -> None:
+    with matplotlib.rc_context(rc):
         fig, ax = plt.subplots()
         ax.set_title("新质生产力")
         with pytest.warns(UserWarning, match="missing from font"):
             fig.canvas.draw()
     plt.close(fig)
+
+
+def test_without_the_cjk_font_glyphs_are_missing():
+    """The rendering tests can fail: without the Chinese font matplotlib warns."""
+    _chinese_title_misses_glyphs({"font.family": [fonts.LATIN_FAMILY]})
 
 
 def test_generic_alias_would_lose_the_fallback():
     """Why font.family is a list of real names: "sans-serif" resolves to one font."""
-    with matplotlib.rc_context({"font.family": ["sans-serif"],
-                                "font.sans-serif": [fonts.LATIN_FAMILY, fonts.chinese_family()]}):
-        fig, ax = plt.subplots()
-        ax.set_title("新质生产力")
-        with pytest.warns(UserWarning, match="missing from font"):
-            fig.canvas.draw()
-    plt.close(fig)
+    _chinese_title_misses_glyphs({"font.family": ["sans-serif"],
+                                  "font.sans-serif": [fonts.LATIN_FAMILY, fonts.chinese_family()]})
 
 
 def test_the_weight_filter_drops_only_single_weight_messages_for_our_fonts():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import warnings
 from pathlib import Path
 
@@ -21,33 +20,11 @@ import xinzhi  # noqa: E402
 from xinzhi import plot  # noqa: E402
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture(autouse=True)
 def _clean_figures():
     plot.setup()  # a test may have changed rcParams
     yield
     plt.close("all")
-
-
-@pytest.fixture
-def font_log():
-    """Records of matplotlib's font manager logger at WARNING and above."""
-    logger = logging.getLogger("matplotlib.font_manager")
-    handler = _Records()
-    handler.setLevel(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
 
 
 def _render(ax: Axes, tmp_path: Path | None = None) -> Path | None:
