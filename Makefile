@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 
-.PHONY: install axe test lab execute bench clean book serve student instructor dist
+.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist
 
 install: $(STAMP)
 
@@ -22,7 +22,13 @@ $(STAMP): pyproject.toml
 # Unit tests, doctests, the notebooks' rules, and nbval in strict mode: every committed
 # output of every notebook must reproduce.
 test: $(STAMP) $(AXE_STAMP)
-	$(BIN)/python -m pytest tests lib/xinzhi notebooks --nbval --nbval-current-env
+	$(BIN)/python -m pytest tests lib/xinzhi book/_ext book/editions.py notebooks --nbval --nbval-current-env
+
+# The library's tests and doctests and the notebooks' rules, without the slow ones (the
+# book builds, the browser, the package builds, nbval's re-execution): well under a
+# minute, for the edit-test loop.  `make test` runs everything.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q tests lib/xinzhi book/_ext book/editions.py
 
 # axe-core for tests/test_browser.py (node and npm: apt-get install nodejs npm), in
 # .venv/npm/node_modules/axe-core; the tests serve axe.min.js from there, offline.

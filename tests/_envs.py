@@ -23,7 +23,6 @@ indexes), ``PIP_NO_INDEX=1``, ``PIP_FIND_LINKS`` only the folder given, no
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -43,16 +42,6 @@ PROBE = (
 )
 
 
-def _editions():
-    name = "xinzhi_book_editions"  # the name tests/test_book.py loads it under
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "book" / "editions.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 _BUILT: dict[str, Path] = {}
 
 
@@ -69,7 +58,9 @@ def build(outdir: Path, **env: str) -> dict[str, Path]:
     """Build sdist and wheel into ``outdir``; ``env`` adds variables, every other
     ``XINZHI_*_URL`` variable is cleared so the metadata does not depend on the shell."""
     clear = {name: "" for name in ("XINZHI_REPOSITORY_URL", "XINZHI_BOOK_URL")}
-    return _editions().build_package(outdir, env={**clear, **env})
+    import editions
+
+    return editions.build_package(outdir, env={**clear, **env})
 
 
 def _key(entry: str) -> str:

@@ -43,9 +43,75 @@ for _name, _value in FRESH_ENV.items():
     os.environ[_name] = _value
 os.environ.pop("XINZHI_CACHE_DIR", None)  # the library's own default (under XDG_CACHE_HOME)
 
+# Test helpers (tests/_book.py, tests/_envs.py) and the book's own modules
+# (book/editions.py, book/_ext/xinzhi_pages.py) import by name, as Sphinx and `make`
+# load them, never through a file path.
+ROOT = Path(__file__).resolve().parents[1]
+for _folder in (ROOT / "tests", ROOT / "book", ROOT / "book" / "_ext"):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
+#: Test files that build the book, start a browser, build the package or start fresh
+#: Python processes: marked ``slow``; `make test-fast` leaves them out.
+SLOW_FILES = frozenset({
+    "test_book.py",
+    "test_browser.py",
+    "test_packaging.py",
+    "test_fonts.py",
+    "test_fresh_state.py",
+})
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: builds the book, drives a browser, builds the package or starts "
+        "fresh processes (make test runs it, make test-fast does not)"
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
 
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(FRESH, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """The project's corpus, loaded once per run.  Its objects are frozen and its pandas
+    views are copies, so no test can change what another reads."""
+    import xinzhi
+
+    return xinzhi.load_corpus()
+
+
+@pytest.fixture(scope="session")
+def chapters() -> list:
+    """The chapter notebooks as the book reads them (``xinzhi_pages.read_chapters``)."""
+    import xinzhi_pages
+
+    found = xinzhi_pages.read_chapters()
+    assert found, "no chapter notebooks in notebooks/"
+    return found
+
+
+@pytest.fixture(scope="session")
+def site(request, tmp_path_factory) -> Path:
+    """The study edition's HTML, built once per run (fresh, warnings as errors)."""
+    from _book import build_site
+
+    return build_site(request.config, tmp_path_factory.getbasetemp() / "book")
+
+
+@pytest.fixture(scope="session")
+def instructor_site(request, tmp_path_factory) -> Path:
+    """The instructor edition's HTML, built once per run."""
+    from _book import build_site
+
+    return build_site(request.config, tmp_path_factory.getbasetemp() / "book", "instructor")
 
 
 @pytest.fixture

@@ -15,13 +15,6 @@ from xinzhi import analysis, segment
 
 
 @pytest.fixture(scope="module")
-def corpus() -> xinzhi.Corpus:
-    corpus = xinzhi.load_corpus()
-    corpus.tokens  # noqa: B018  (load the token table once for the module)
-    return corpus
-
-
-@pytest.fixture(scope="module")
 def sents(corpus):
     return analysis.sentences(corpus)
 

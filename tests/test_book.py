@@ -9,7 +9,6 @@ too, with the session's wheel (``tests/_envs.py``), and run in a brand-new envir
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
 import sys
@@ -24,94 +23,14 @@ from bs4 import BeautifulSoup
 
 import xinzhi
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
-#: The repository URL the test build is given, so that launch buttons are made.
-TEST_REPOSITORY = "https://github.com/example-org/xinzhi-book"
-TEST_HUB = "https://hub.example.edu"
+from _book import BOOK, ROOT, TEST_HUB, TEST_REPOSITORY, glossary_rows, page, soup, toc_docnames  # noqa: F401
+
+import _envs as envs
+import editions
+import xinzhi_pages as pages
 
 
-def _load(name: str, path: Path):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
-
-editions = _load("xinzhi_book_editions", BOOK / "editions.py")
-sys.path.insert(0, str(BOOK / "_ext"))
-pages = _load("xinzhi_pages", BOOK / "_ext" / "xinzhi_pages.py")
-envs = _load("xinzhi_test_envs", ROOT / "tests" / "_envs.py")
-
-
-def build_site(config: pytest.Config, tmp_root: Path, edition: str = "study") -> Path:
-    """Build ``edition`` once per test session (fresh, warnings as errors); its HTML folder."""
-    sites = config.__dict__.setdefault("_xinzhi_sites", {})
-    if edition not in sites:
-        out = tmp_root / edition
-        try:
-            sites[edition] = editions.build_html(
-                edition,
-                out,
-                fresh=True,
-                quiet=True,
-                env={"XINZHI_REPOSITORY_URL": TEST_REPOSITORY, "XINZHI_JUPYTERHUB_URL": TEST_HUB},
-            )
-        except editions.EditionError as exc:
-            sites[edition] = exc
-    if isinstance(sites[edition], Exception):
-        pytest.fail(str(sites[edition]), pytrace=False)
-    return sites[edition]
-
-
-@pytest.fixture(scope="session")
-def site(request, tmp_path_factory) -> Path:
-    return build_site(request.config, tmp_path_factory.getbasetemp() / "book")
-
-
-@pytest.fixture(scope="session")
-def instructor_site(request, tmp_path_factory) -> Path:
-    return build_site(request.config, tmp_path_factory.getbasetemp() / "book", "instructor")
-
-
-@pytest.fixture(scope="session")
-def corpus() -> xinzhi.Corpus:
-    return xinzhi.load_corpus()
-
-
-@pytest.fixture(scope="session")
-def chapters() -> list:
-    found = pages.read_chapters()
-    assert found, "no chapter notebooks in notebooks/"
-    return found
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def page(site: Path, docname: str) -> Path:
-    return site / f"{docname}.html"
-
-
-def toc_docnames() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                names.append(item["file"])
-            walk(item.get("sections"))
-            walk(item.get("chapters"))
-
-    walk(toc.get("parts"))
-    return names
 
 
 def article(doc: BeautifulSoup):
@@ -221,10 +140,6 @@ def test_reader_paragraphs_link_back_to_the_chapters_that_cite_them(site, chapte
 
 # --- the glossary ----------------------------------------------------------------------
 
-
-def glossary_rows() -> list[dict]:
-    text = pages.glossary_path().read_text(encoding="utf-8-sig")
-    return [r for r in csv.DictReader(text.splitlines()) if (r.get("term") or "").strip()]
 
 
 def test_the_glossary_lists_every_term_with_pinyin_english_and_where_it_occurs(site, corpus):

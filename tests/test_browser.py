@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import importlib.util
 import json
 import os
 import re
@@ -44,17 +43,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _book_tests():
-    name = "xinzhi_test_book"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("test_book.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-book = _book_tests()
+import _book as book
+import editions
+import xinzhi_pages
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -81,14 +72,14 @@ def _serve(site: Path):
 
 
 @pytest.fixture(scope="module")
-def server(request, tmp_path_factory):
-    with _serve(book.build_site(request.config, tmp_path_factory.getbasetemp() / "book")) as served:
+def server(site):
+    with _serve(site) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
-def instructor_server(request, tmp_path_factory):
-    with _serve(book.build_site(request.config, tmp_path_factory.getbasetemp() / "book", "instructor")) as served:
+def instructor_server(instructor_site):
+    with _serve(instructor_site) as served:
         yield served
 
 
@@ -151,7 +142,7 @@ def _local(url: str, base: str) -> bool:
 
 def test_home_chapter_reader_and_glossary_load_only_from_the_site(server, browser):
     site, base = server
-    chapter = book.editions.chapter_notebooks()[3].stem
+    chapter = editions.chapter_notebooks()[3].stem
     visit = Visit(browser, base)
     try:
         page = visit.open("index.html")
@@ -184,7 +175,7 @@ def test_chinese_search_finds_the_right_chapters(server, browser, term, corpus):
     site, base = server
     expected = {
         c.path.stem
-        for c in book.pages.read_chapters()
+        for c in xinzhi_pages.read_chapters()
         if any(term in source for _, source in _markdown(c.path))
     }
     expected |= {f"essay{p.essay}" for p in corpus if term in p.text}
@@ -259,7 +250,7 @@ def test_math_renders_from_the_site_itself(server, browser):
 
 def test_solutions_are_folded_until_asked_for(server, browser):
     site, base = server
-    chapter = book.editions.chapter_notebooks()[0].stem
+    chapter = editions.chapter_notebooks()[0].stem
     visit = Visit(browser, base)
     try:
         page = visit.open(f"notebooks/{chapter}.html")
@@ -280,7 +271,7 @@ def test_solutions_are_folded_until_asked_for(server, browser):
 
 def test_a_chapter_is_readable_on_a_phone(server, browser):
     site, base = server
-    chapter = book.editions.chapter_notebooks()[2].stem
+    chapter = editions.chapter_notebooks()[2].stem
     visit = Visit(browser, base, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
     try:
         for path, name in ((f"notebooks/{chapter}.html", "phone-chapter"), ("book/_generated/reader/essay5.html", "phone-reader")):
@@ -292,13 +283,6 @@ def test_a_chapter_is_readable_on_a_phone(server, browser):
             visit.check(name)
     finally:
         visit.close()
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    import xinzhi
-
-    return xinzhi.load_corpus()
 
 
 def _markdown(path: Path):
@@ -637,7 +621,7 @@ def test_axe_finds_no_serious_violations_in_menus_dialogs_and_the_dark_theme(ser
     the paragraph a pid link leads to, the sidebars on a phone; and a few pages in the
     dark colour theme."""
     site, base = server
-    chapter = f"notebooks/{book.editions.chapter_notebooks()[3].stem}.html"
+    chapter = f"notebooks/{editions.chapter_notebooks()[3].stem}.html"
     results: dict[str, dict[str, list[dict]]] = {}
     errors: list[str] = []
 
@@ -741,7 +725,7 @@ def test_every_solution_toggle_opens_from_the_keyboard(server, browser):
     visit = Visit(browser, base)
     opened = 0
     try:
-        for notebook in book.editions.chapter_notebooks():
+        for notebook in editions.chapter_notebooks():
             path = f"notebooks/{notebook.stem}.html"
             page = visit.open(path)
             unfolded = page.locator(".tag_solution").evaluate_all(
@@ -768,14 +752,14 @@ def test_every_solution_toggle_opens_from_the_keyboard(server, browser):
         visit.check("keyboard-solutions")
     finally:
         visit.close()
-    assert opened >= len(book.editions.chapter_notebooks()), f"only {opened} solution toggles in the chapters"
+    assert opened >= len(editions.chapter_notebooks()), f"only {opened} solution toggles in the chapters"
 
 
 def test_pid_links_follow_from_the_keyboard(server, browser):
     """A pid cited in a chapter is a link: it takes the focus, and Enter opens the reader
     at that paragraph; in the reader, Enter on a paragraph's own pid marks it."""
     site, base = server
-    chapter = book.editions.chapter_notebooks()[3].stem
+    chapter = editions.chapter_notebooks()[3].stem
     visit = Visit(browser, base)
     try:
         page = visit.open(f"notebooks/{chapter}.html")

@@ -17,11 +17,6 @@ from xinzhi.cli import display_width, format_table, main, wrap_text
 from xinzhi.corpus import default_corpus_path
 
 
-@pytest.fixture(scope="module")
-def corpus() -> xinzhi.Corpus:
-    return xinzhi.load_corpus()
-
-
 @pytest.fixture(autouse=True)
 def narrow_terminal(monkeypatch):
     # shutil.get_terminal_size reads $COLUMNS first: fixed width, whatever runs pytest

@@ -20,11 +20,6 @@ SEED_SHA256 = "74687e7773ad4451edfe647aff37eeda83efa10f2221c12da0d2841c5a23ed16"
 
 
 @pytest.fixture(scope="module")
-def corpus() -> xinzhi.Corpus:
-    return xinzhi.load_corpus()
-
-
-@pytest.fixture(scope="module")
 def raw_text() -> str:
     return SEED.read_text(encoding="utf-8")
 

@@ -33,11 +33,6 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return xinzhi.load_corpus()
-
-
-@pytest.fixture(scope="module")
 def errata():
     return datasets.errata()
 

@@ -51,11 +51,6 @@ def output_text(output: dict) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return xinzhi.load_corpus()
-
-
 def test_the_sequence_is_complete_and_numbered_in_reading_order():
     assert [p.name[:2] for p in NOTEBOOKS] == CHAPTERS
 

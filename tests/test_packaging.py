@@ -11,7 +11,6 @@ network (``PIP_NO_INDEX``, no pip configuration file, local find-links only).
 from __future__ import annotations
 
 import email.parser
-import importlib.util
 import shutil
 import stat
 import subprocess
@@ -26,18 +25,9 @@ import pytest
 from packaging.requirements import Requirement
 
 
-def _load(name: str, path: Path):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 ROOT = Path(__file__).resolve().parents[1]
-envs = _load("xinzhi_test_envs", ROOT / "tests" / "_envs.py")
-editions = envs._editions()
+import _envs as envs
+import editions
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 DATA = ROOT / "lib" / "xinzhi" / "data"
 ESSAYS = ROOT / "seeds" / "000_961bfa78dd09bc79.txt"

@@ -25,11 +25,6 @@ NOT_THE_TERM = {
 }
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return xinzhi.load_corpus()
-
-
 def boundaries(tokens: list[str]) -> set[int]:
     edges, pos = {0}, 0
     for tok in tokens:

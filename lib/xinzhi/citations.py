@@ -8,11 +8,13 @@ report and the book all read notebooks through these functions.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
+
+from .conventions import CITATION, cited_pids, format_pid, markdown_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,49 +32,45 @@ __all__ = [
     "coverage",
 ]
 
-#: A citation in prose: ``〔3.5〕`` (full-width tortoise-shell brackets).
-CITATION = re.compile(r"〔(\d+)\.(\d+)〕")
 _ELISION = "……"
 _SIC = re.compile(r"\s*\[sic\]")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-
-
-def cited_pids(text: str) -> list[str]:
-    """Every pid cited in ``text``, in order of appearance.
-
-    >>> cited_pids("见〔3.5〕与〔8.4〕。")
-    ['3.5', '8.4']
-    """
-    return [f"{e}.{n}" for e, n in CITATION.findall(text)]
+_QUOTED_PID = re.compile(CITATION.pattern + r"\s*$")
 
 
 def blockquotes(markdown: str) -> list[str]:
     """The blockquotes of a Markdown text, each as one string (lines joined without a
-    separator, as Chinese needs); code fences are skipped.
+    separator, as Chinese needs).
+
+    Read with markdown-it-py, the parser MyST (and so the book) uses: what the book
+    shows as a quotation is what is checked, lazy continuation lines included; code
+    fences and quotations nested in another are not separate quotations.
 
     >>> blockquotes("正文\\n\\n> 甲乙\\n> 丙〔1.1〕\\n\\n后文")
     ['甲乙丙〔1.1〕']
+    >>> blockquotes("> 甲乙\\n丙〔1.1〕")  # a lazy continuation line
+    ['甲乙丙〔1.1〕']
     """
     quotes: list[str] = []
-    current: list[str] | None = None
-    in_fence = False
-    for line in markdown.split("\n"):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        stripped = line.lstrip(" ")
-        if not in_fence and stripped.startswith(">") and len(line) - len(stripped) <= 3:
-            content = stripped[1:]
-            content = content[1:] if content.startswith(" ") else content
-            if current is None:
-                current = []
-            current.append(content.strip())
-            continue
-        if current is not None:
-            quotes.append("".join(current))
-            current = None
-    if current is not None:
-        quotes.append("".join(current))
+    depth = 0
+    parts: list[str] = []
+    for token in _markdown_parser().parse(markdown):
+        if token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+            if depth == 0:
+                quotes.append("".join(parts))
+                parts = []
+        elif depth and token.type in ("inline", "code_block", "fence"):
+            parts.extend(line.strip() for line in token.content.split("\n"))
     return quotes
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown_parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,10 @@ class Quotation:
 
 def parse_quotation(quote: str) -> Quotation:
     """Split a blockquote into its words and the pid it ends with."""
-    match = re.search(r"〔(\d+)\.(\d+)〕\s*$", quote)
+    match = _QUOTED_PID.search(quote)
     if not match:
         return Quotation(quote.strip(), None)
-    return Quotation(quote[: match.start()].strip(), f"{match.group(1)}.{match.group(2)}")
+    return Quotation(quote[: match.start()].strip(), format_pid(int(match.group(1)), int(match.group(2))))
 
 
 def check_quotation(corpus: "Corpus", quote: str) -> list[str]:
@@ -122,15 +120,6 @@ def check_quotation(corpus: "Corpus", quote: str) -> list[str]:
             continue
         position = found + len(fragment)
     return problems
-
-
-def markdown_cells(path: str | Path) -> Iterator[tuple[int, str]]:
-    """``(cell index, source)`` of every Markdown cell of a notebook."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    for i, cell in enumerate(nb.get("cells", [])):
-        if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            yield i, source if isinstance(source, str) else "".join(source)
 
 
 def notebook_citations(paths: Iterable[str | Path]) -> "pd.DataFrame":

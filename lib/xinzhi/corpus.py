@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from .conventions import READING_SPEED, format_pid, parse_pid, reading_minutes
+from .conventions import anchor as pid_anchor
+from .errors import CorpusError, EssayError, PidError
+
 if TYPE_CHECKING:  # pandas is imported lazily: `import xinzhi` stays fast
     import pandas as pd
 
@@ -39,6 +43,7 @@ __all__ = [
     "default_corpus_path",
     "parse_pid",
     "normalize_text",
+    "READING_SPEED",
     "LEAD_SECTION",
 ]
 
@@ -56,13 +61,8 @@ _TOC_HEADING = re.compile(r"^目\s*录$")
 _TOC_ENTRY = re.compile(r"^\s*(\d+)\s*\.{2,}\s*(.+?)\s*\.{3,}\s*(\d+)\s*$")
 _COLUMN_LABEL = re.compile(r"^【([^】]+)】\s*(.*)$")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_PID = re.compile(r"^\s*〔?\s*(\d+)\s*[.．]\s*(\d+)\s*〕?\s*$")
 
 SEED_FILENAME = "000_961bfa78dd09bc79.txt"
-
-
-class CorpusError(ValueError):
-    """The essays file cannot be read as this corpus; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,12 @@ class Paragraph:
 
     @property
     def pid(self) -> str:
-        return f"{self.essay}.{self.n}"
+        return format_pid(self.essay, self.n)
 
     @property
     def anchor(self) -> str:
         """The HTML anchor of this paragraph in the book's reader (``p3-5``)."""
-        return f"p{self.essay}-{self.n}"
+        return pid_anchor(self.pid)
 
     @property
     def chars(self) -> int:
@@ -137,20 +137,6 @@ def count_han(text: str) -> int:
     return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
 
 
-def parse_pid(pid: object) -> tuple[int, int]:
-    """Split a pid such as ``"3.5"`` or ``"〔3.5〕"`` into ``(3, 5)``.
-
-    >>> parse_pid("〔3.5〕")
-    (3, 5)
-    """
-    match = _PID.match(str(pid)) if isinstance(pid, (str, int, float)) else None
-    if not match:
-        raise KeyError(
-            f"{pid!r} is not a paragraph id; write it as 'E.N', essay then paragraph, e.g. '3.5'"
-        )
-    return int(match.group(1)), int(match.group(2))
-
-
 def normalize_text(text: str, *, width: bool = True, digit_spaces: bool = True) -> str:
     """An analysis view of ``text``: never a replacement for the faithful text.
 
@@ -198,7 +184,7 @@ class Corpus:
     def __contains__(self, pid: object) -> bool:
         try:
             return self._key(pid) in self._by_pid
-        except KeyError:
+        except PidError:
             return False
 
     def __getitem__(self, pid: str) -> Paragraph:
@@ -206,11 +192,11 @@ class Corpus:
 
     @staticmethod
     def _key(pid: object) -> str:
-        essay, n = parse_pid(pid)
-        return f"{essay}.{n}"
+        return format_pid(*parse_pid(pid))
 
     def paragraph(self, pid: str) -> Paragraph:
-        """The paragraph with this pid; ``KeyError`` with the valid range if none."""
+        """The paragraph with this pid; :class:`~xinzhi.errors.PidError` (a ``KeyError``) with
+        the valid range if none."""
         key = self._key(pid)
         try:
             return self._by_pid[key]
@@ -218,20 +204,21 @@ class Corpus:
             essay_no = int(key.split(".")[0])
             if 1 <= essay_no <= len(self.essays):
                 last = len(self.essays[essay_no - 1].paragraphs)
-                raise KeyError(
+                raise PidError(
                     f"no paragraph {key}: essay {essay_no} has paragraphs {essay_no}.1 to "
                     f"{essay_no}.{last}"
                 ) from None
-            raise KeyError(
+            raise PidError(
                 f"no paragraph {key}: essays are numbered 1 to {len(self.essays)}"
             ) from None
 
     def essay(self, number: int) -> Essay:
-        """Essay ``number`` (1-based); ``KeyError`` naming the valid range if none."""
+        """Essay ``number`` (1-based); :class:`~xinzhi.errors.EssayError` (a ``KeyError``
+        and a ``ValueError``) naming the valid range if none."""
         if isinstance(number, bool) or not isinstance(number, int) or not (
             1 <= number <= len(self.essays)
         ):
-            raise KeyError(f"no essay {number!r}: essays are numbered 1 to {len(self.essays)}")
+            raise EssayError(f"no essay {number!r}: essays are numbered 1 to {len(self.essays)}")
         return self.essays[number - 1]
 
     @property
@@ -269,7 +256,8 @@ class Corpus:
     @functools.cached_property
     def essays_table(self) -> "pd.DataFrame":
         """One row per essay: ``essay, title, toc_title, column, page, sections,
-        paragraphs, chars, han, minutes`` (reading time at 400 Han characters a minute)."""
+        paragraphs, chars, han, minutes`` (reading time at
+        :data:`~xinzhi.conventions.READING_SPEED` Han characters a minute)."""
         import pandas as pd
 
         rows = []
@@ -286,7 +274,7 @@ class Corpus:
                     "paragraphs": len(e.paragraphs),
                     "chars": e.chars,
                     "han": han,
-                    "minutes": round(han / 400, 1),
+                    "minutes": reading_minutes(han, digits=1),
                 }
             )
         return pd.DataFrame(rows)

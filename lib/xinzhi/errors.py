@@ -1,0 +1,60 @@
+"""One family of errors: every error ``xinzhi`` raises on purpose is a
+:class:`XinzhiError`, and its message says what is wrong and how to fix it.
+
+Each class also derives from the built-in exception that older code caught
+(``ValueError``, ``KeyError``), so ``except KeyError`` around a pid lookup keeps working.
+
+>>> import xinzhi
+>>> try:
+...     xinzhi.load_corpus()["9.1"]
+... except xinzhi.XinzhiError as error:
+...     print(error)
+no paragraph 9.1: essays are numbered 1 to 8
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "XinzhiError",
+    "CorpusError",
+    "LookupFailed",
+    "PidError",
+    "EssayError",
+    "NotebookError",
+    "AnswerKeyError",
+]
+
+
+class XinzhiError(Exception):
+    """Base of every error ``xinzhi`` raises on purpose."""
+
+
+class CorpusError(XinzhiError, ValueError):
+    """The essays file cannot be read as this corpus."""
+
+
+class LookupFailed(XinzhiError, KeyError, ValueError):
+    """Something asked for by name or number does not exist (or is not written as one).
+
+    A ``KeyError`` for dictionary-style lookups and a ``ValueError`` for arguments; its
+    message is shown as written (a plain ``KeyError`` would show it quoted).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PidError(LookupFailed):
+    """Not a paragraph id, or no paragraph with that id."""
+
+
+class EssayError(LookupFailed):
+    """No essay with that number."""
+
+
+class NotebookError(XinzhiError, ValueError):
+    """A file cannot be read as a Jupyter notebook."""
+
+
+class AnswerKeyError(XinzhiError, ValueError):
+    """An answer key (``data/answers.json``) is malformed, or an exercise id is unknown."""
