@@ -41,6 +41,7 @@ from .corpus import (
 )
 from .errors import (
     AnswerKeyError,
+    ArgumentError,
     CorpusError,
     EssayError,
     LookupFailed,
@@ -104,6 +105,7 @@ __all__ = [
     # errors
     "XinzhiError",
     "CorpusError",
+    "ArgumentError",
     "LookupFailed",
     "PidError",
     "EssayError",

@@ -17,6 +17,7 @@ from __future__ import annotations
 __all__ = [
     "XinzhiError",
     "CorpusError",
+    "ArgumentError",
     "LookupFailed",
     "PidError",
     "EssayError",
@@ -31,6 +32,11 @@ class XinzhiError(Exception):
 
 class CorpusError(XinzhiError, ValueError):
     """The essays file cannot be read as this corpus."""
+
+
+class ArgumentError(XinzhiError, ValueError):
+    """An argument of a helper has a value it cannot use (a wrong option, a negative
+    count); the message lists what it accepts."""
 
 
 class LookupFailed(XinzhiError, KeyError, ValueError):
