@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import xinzhi
+from xinzhi.conventions import cell_source, read_notebook
 from xinzhi import citations, datasets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +38,8 @@ def errata():
     return datasets.errata()
 
 
-def _cells(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def _source(cell: dict) -> str:
-    s = cell.get("source", "")
-    return s if isinstance(s, str) else "".join(s)
+def _cells(path: Path) -> list:
+    return read_notebook(path).cells
 
 
 def _spans(errata, corpus, pid: str) -> list[tuple[int, int]]:
@@ -157,7 +153,7 @@ def test_every_sic_in_a_notebook_follows_a_slip_of_the_errata_table(path, errata
     for index, cell in enumerate(_cells(path)):
         if cell.get("cell_type") != "markdown":
             continue
-        text = _source(cell)
+        text = cell_source(cell)
         for quote in citations.blockquotes(text):
             pid, positions = _quote_sics(quote, corpus)
             for position in positions:
@@ -182,7 +178,7 @@ def test_every_sic_in_a_notebook_follows_a_slip_of_the_errata_table(path, errata
 def test_no_page_states_its_own_count_of_errata(path):
     """The table is the one count: prose such as “四处错字” goes stale when a row is added."""
     if path.suffix == ".ipynb":
-        text = "\n".join(_source(c) for c in _cells(path) if c.get("cell_type") == "markdown")
+        text = "\n".join(cell_source(c) for c in _cells(path) if c.get("cell_type") == "markdown")
     else:
         text = path.read_text(encoding="utf-8")
     # “一处笔误” speaks of one slip; a count of two or more speaks for the table.
@@ -195,7 +191,7 @@ def test_no_page_states_its_own_count_of_errata(path):
 
 def test_chapter_01_prints_the_table_from_the_data(errata):
     cells = _cells(CHAPTER_01)
-    printing = [c for c in cells if c.get("cell_type") == "code" and "datasets.errata()" in _source(c)]
+    printing = [c for c in cells if c.get("cell_type") == "code" and "datasets.errata()" in cell_source(c)]
     assert printing, "chapter 01 should print the errata table with datasets.errata()"
     shown = ""
     for output in printing[0].get("outputs", []):
@@ -276,7 +272,7 @@ def test_every_step_of_the_chronology_names_its_source_and_says_if_it_was_checke
 
 def test_chapter_01_prints_the_chronology_and_says_what_it_could_not_check():
     cells = _cells(CHAPTER_01)
-    assert any(c.get("cell_type") == "code" and 'load_dataset("chronology")' in _source(c) for c in cells)
-    markdown = "\n".join(_source(c) for c in cells if c.get("cell_type") == "markdown")
+    assert any(c.get("cell_type") == "code" and 'load_dataset("chronology")' in cell_source(c) for c in cells)
+    markdown = "\n".join(cell_source(c) for c in cells if c.get("cell_type") == "markdown")
     assert "文本、来源与年代" in markdown
     assert "未能离线核对" in markdown

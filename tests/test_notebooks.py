@@ -14,6 +14,7 @@ import pytest
 
 import xinzhi
 from xinzhi import citations
+from xinzhi.conventions import cell_source, cell_tags, markdown_cells, read_notebook
 from xinzhi.exercises import answer_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,17 +30,12 @@ CHECK_CALL = re.compile(r"""check\(\s*["']([^"']+)["']""")
 EXERCISE_HEADING = re.compile(r"^#{2,4}\s*练习\s*(\d+)\.(\d+)", re.M)
 
 
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+def load(path: Path):
+    return read_notebook(path)
 
 
-def source(cell: dict) -> str:
-    s = cell.get("source", "")
-    return s if isinstance(s, str) else "".join(s)
-
-
-def tags(cell: dict) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
+def tags(cell) -> set[str]:
+    return set(cell_tags(cell))
 
 
 def output_text(output: dict) -> str:
@@ -58,7 +54,7 @@ def test_the_sequence_is_complete_and_numbered_in_reading_order():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_blockquote_is_a_verbatim_cited_quotation(path, corpus):
     problems = []
-    for index, text in citations.markdown_cells(path):
+    for index, text in markdown_cells(path):
         for quote in citations.blockquotes(text):
             problems += [f"cell {index}: {p}" for p in citations.check_quotation(corpus, quote)]
     assert problems == []
@@ -73,8 +69,8 @@ def test_every_cited_pid_exists(path, corpus):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_chapter_structure(path):
     nb = load(path)
-    markdown = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
-    first = source(nb["cells"][0])
+    markdown = "\n".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    first = cell_source(nb["cells"][0])
     assert first.startswith("# "), "the first cell is the chapter title"
     for needle in ("学习目标", "预计用时", "## Abstract", "讨论题", "小结", "术语"):
         assert needle in markdown, f"{path.name} lacks {needle}"
@@ -95,7 +91,7 @@ def test_exercises_have_checks_and_solutions(path):
         (i, f"{m.group(1)}.{m.group(2)}")
         for i, c in enumerate(cells)
         if c["cell_type"] == "markdown"
-        for m in [EXERCISE_HEADING.search(source(c))]
+        for m in [EXERCISE_HEADING.search(cell_source(c))]
         if m
     ]
     ids = [ex for _, ex in headings]
@@ -110,13 +106,13 @@ def test_exercises_have_checks_and_solutions(path):
         assert solutions, f"{ex} has no solution cell"
         checked = [c for c in block if c["cell_type"] == "code" and "exercise" in tags(c)]
         for cell in checked:
-            assert CHECK_CALL.findall(source(cell)) == [ex], f"{ex}: the answer cell checks {ex}"
+            assert CHECK_CALL.findall(cell_source(cell)) == [ex], f"{ex}: the answer cell checks {ex}"
             shown = "".join(output_text(o) for o in cell.get("outputs", []))
             assert "尚未作答" in shown, f"{ex}: a blank answer should say 尚未作答"
         for cell in solutions:
             if cell["cell_type"] != "code":
                 continue
-            assert CHECK_CALL.findall(source(cell)) == [ex]
+            assert CHECK_CALL.findall(cell_source(cell)) == [ex]
             shown = "".join(output_text(o) for o in cell.get("outputs", []))
             assert "✅" in shown, f"{ex}: the solution does not pass its checker"
         if checked:
@@ -134,8 +130,8 @@ def test_every_chapter_opens_with_the_same_install_cell():
 
     dist = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
     cells = [_first_code_cell(path) for path in NOTEBOOKS]
-    first = source(cells[0])
-    assert all(source(c) == first for c in cells), "the install cells differ between chapters"
+    first = cell_source(cells[0])
+    assert all(cell_source(c) == first for c in cells), "the install cells differ between chapters"
     lines = first.splitlines()
     assert lines[:2] == ["try:", "    import xinzhi"]
     assert lines[2].startswith("except ModuleNotFoundError:")
@@ -147,15 +143,15 @@ def test_every_chapter_opens_with_the_same_install_cell():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_check_shows_one_verdict_and_nothing_else(path):
     for cell in load(path)["cells"]:
-        if cell["cell_type"] != "code" or not CHECK_CALL.search(source(cell)):
+        if cell["cell_type"] != "code" or not CHECK_CALL.search(cell_source(cell)):
             continue
         outputs = cell.get("outputs", [])
         shown = [o for o in outputs if o["output_type"] in ("execute_result", "display_data")]
-        assert len(shown) == 1, f"{len(shown)} results shown: {source(cell)[:60]}"
-        assert "xinzhi-verdict" in "".join(shown[0]["data"].get("text/html", "")), source(cell)[:60]
+        assert len(shown) == 1, f"{len(shown)} results shown: {cell_source(cell)[:60]}"
+        assert "xinzhi-verdict" in "".join(shown[0]["data"].get("text/html", "")), cell_source(cell)[:60]
         for output in outputs:  # a solution may print its working, never a bare verdict
             lines = output_text(output).splitlines()
-            assert not {"True", "False"} & set(lines), source(cell)[:60]
+            assert not {"True", "False"} & set(lines), cell_source(cell)[:60]
 
 
 def test_every_checked_exercise_has_a_key_and_every_key_is_used():
@@ -163,7 +159,7 @@ def test_every_checked_exercise_has_a_key_and_every_key_is_used():
     for path in NOTEBOOKS:
         for cell in load(path)["cells"]:
             if cell["cell_type"] == "code":
-                used |= set(CHECK_CALL.findall(source(cell)))
+                used |= set(CHECK_CALL.findall(cell_source(cell)))
     keys = {k for k in ANSWERS if not k.startswith("demo.")}
     assert sorted(used - keys) == [], "check() ids without an answer key"
     assert sorted(keys - used) == [], "answer keys no notebook uses"
@@ -173,15 +169,15 @@ def test_every_checked_exercise_has_a_key_and_every_key_is_used():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_outputs_are_executed_and_clean(path):
-    code = [c for c in load(path)["cells"] if c["cell_type"] == "code" and source(c).strip()]
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code" and cell_source(c).strip()]
     assert code and all(c.get("execution_count") for c in code), "run every cell, then commit"
     counts = [c["execution_count"] for c in code]
     assert counts == sorted(counts), "cells were run out of order"
     for cell in code:
         for output in cell.get("outputs", []):
-            assert output.get("output_type") != "error", source(cell)[:60]
-            assert output.get("name") != "stderr", source(cell)[:60]
-            assert not NOISE.search(output_text(output)), source(cell)[:60]
+            assert output.get("output_type") != "error", cell_source(cell)[:60]
+            assert output.get("name") != "stderr", cell_source(cell)[:60]
+            assert not NOISE.search(output_text(output)), cell_source(cell)[:60]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -190,7 +186,7 @@ def test_figures_have_chinese_captions(path):
     for i, cell in enumerate(cells):
         has_image = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
         if has_image:
-            follow = source(cells[i + 1]) if i + 1 < len(cells) else ""
+            follow = cell_source(cells[i + 1]) if i + 1 < len(cells) else ""
             assert cells[i + 1]["cell_type"] == "markdown" and re.search(r"[\u4e00-\u9fff]", follow), \
                 f"cell {i}: a figure needs a caption in the next Markdown cell"
 

@@ -26,7 +26,9 @@ and a run of consecutive paragraphs is written ``〔3.1〕–〔3.3〕``.
 
 from __future__ import annotations
 
+import json
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -220,16 +222,38 @@ def read_notebook(path: str | Path) -> "nbformat.NotebookNode":
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(f"cannot read {path} as UTF-8 text: {exc}") from None
     try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as exc:  # nbformat raises JSON, validation and version errors alike
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        data = json.loads(text)
+    except ValueError as exc:
         raise NotebookError(
-            f"{path} is not a Jupyter notebook ({first}); open it in JupyterLab and save "
-            "it again, or restore it from the handout"
+            f"{path} is not a Jupyter notebook (not valid JSON: {exc}); open it in "
+            "JupyterLab and save it again, or restore it from the handout"
         ) from None
-    if not isinstance(nb.get("cells"), list):
-        raise NotebookError(f"{path} has no list of cells; is it a Jupyter notebook?")
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError(
+            f"{path} is not a Jupyter notebook (it has no list of cells); is it the right file?"
+        )
+    problems: dict = {}
+    with warnings.catch_warnings():
+        # Notebooks saved by older Jupyter lack cell ids; nbformat warns and adds them.
+        warnings.simplefilter("ignore")
+        try:
+            nb = nbformat.reads(text, as_version=4, capture_validation_error=problems)
+        except Exception as exc:  # nbformat raises version and conversion errors alike
+            raise NotebookError(
+                f"{path} is not a Jupyter notebook nbformat can read ({_first_line(exc)}); "
+                "open it in JupyterLab and save it again"
+            ) from None
+    if problems.get("ValidationError") is not None:
+        raise NotebookError(
+            f"{path} is not a valid Jupyter notebook ({_first_line(problems['ValidationError'])}); "
+            "open it in JupyterLab and save it again, or restore it from the handout"
+        )
     return nb
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def cell_source(cell: dict) -> str:
