@@ -90,6 +90,21 @@ def parse_quotation(quote: str) -> Quotation:
 def check_quotation(corpus: "Corpus", quote: str) -> list[str]:
     """Problems with one blockquote (an empty list when it is verbatim and cited).
 
+    Parameters
+    ----------
+    corpus : Corpus
+    quote : str
+        One blockquote as :func:`blockquotes` returns it, ending with its pid
+        ``〔E.N〕``; ``……`` elides, ``[sic]`` follows a source typo.
+
+    Returns
+    -------
+    list of str
+        One line per problem: no pid, an unknown pid, a fragment not found verbatim or
+        out of order.
+
+    Examples
+    --------
     >>> from xinzhi import load_corpus
     >>> check_quotation(load_corpus(), "新质生产力是智能生产力，也是绿色生产力。〔3.3〕")
     []

@@ -75,9 +75,24 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 def parse_pid(pid: object) -> tuple[int, int]:
     """Split a pid such as ``"3.5"`` or ``"〔3.5〕"`` into ``(3, 5)``.
 
-    Raises :class:`~xinzhi.errors.PidError` (a ``KeyError`` and a ``ValueError``) for
-    anything that is not written ``E.N``.
+    Parameters
+    ----------
+    pid : str
+        A pid in plain (``3.5``) or citation (``〔3.5〕``) form; full-width digits and
+        stop and spaces around the parts are read too.
 
+    Returns
+    -------
+    tuple of int
+        ``(essay, paragraph)``.
+
+    Raises
+    ------
+    PidError
+        For anything that is not written ``E.N`` (a ``KeyError`` and a ``ValueError``).
+
+    Examples
+    --------
     >>> parse_pid("〔3.5〕"), parse_pid(" 3．5 ")
     ((3, 5), (3, 5))
     >>> parse_pid("3-5")
@@ -192,9 +207,20 @@ READING_SPEED = 400
 def reading_minutes(han: float, *, digits: int | None = None) -> float | int:
     """Minutes to read ``han`` Han characters at :data:`READING_SPEED`.
 
-    With ``digits`` the figure is rounded to that many decimals (a table's figure);
-    without, to whole minutes and at least one (a syllabus's "about N minutes").
+    Parameters
+    ----------
+    han : float
+        Number of Han characters (:func:`xinzhi.count_han`).
+    digits : int, optional
+        Round to this many decimals (a table's figure).  Without it the result is whole
+        minutes and at least one (a syllabus's "about N minutes").
 
+    Returns
+    -------
+    float or int
+
+    Examples
+    --------
     >>> reading_minutes(1500), reading_minutes(1500, digits=1), reading_minutes(30)
     (4, 3.8, 1)
     """
@@ -209,8 +235,29 @@ def reading_minutes(han: float, *, digits: int | None = None) -> float | int:
 def read_notebook(path: str | Path) -> "nbformat.NotebookNode":
     """Read a Jupyter notebook (nbformat 4) and validate it.
 
-    Raises :class:`~xinzhi.errors.NotebookError` naming the file and the fix for a
-    missing file, invalid JSON or a file that is not a notebook.
+    Parameters
+    ----------
+    path : str or Path
+        The ``.ipynb`` file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, upgraded to format 4 if it was older.
+
+    Raises
+    ------
+    NotebookError
+        Naming the file and the fix, for a missing file, invalid JSON, or a file that is
+        not a valid notebook.
+
+    Examples
+    --------
+    >>> import nbformat, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.ipynb"
+    >>> nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 练习")]), path)
+    >>> [cell_source(cell) for cell in read_notebook(path).cells]
+    ['# 练习']
     """
     import nbformat
 

@@ -120,6 +120,17 @@ class Essay:
 def count_han(text: str) -> int:
     """Number of Han characters in ``text`` (reading time is counted in these).
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int
+        Characters in the CJK Unified Ideographs block and its Extension A.
+
+    Examples
+    --------
     >>> count_han("2035 年建成 AI 强国")
     5
     """
@@ -342,9 +353,29 @@ def default_corpus_path() -> Path:
 def load_corpus(path: str | Path | None = None, *, encoding: str = "utf-8") -> Corpus:
     """Load the essays file (the project's own copy when ``path`` is None).
 
-    Raises ``FileNotFoundError`` for a missing file and :class:`CorpusError` for
-    anything that is not this corpus in the given encoding; never a partial corpus.
+    Parameters
+    ----------
+    path : str or Path, optional
+        The essays text file; by default the copy shipped with the package, found from
+        any working directory.
+    encoding : str, default "utf-8"
+        The file's encoding (the error for a wrong one names the likely right one).
 
+    Returns
+    -------
+    Corpus
+        Eight essays with their sections and paragraphs, looked up by pid.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing file, naming the path.
+    CorpusError
+        For anything that is not this corpus in the given encoding (naming the line and
+        the fix); never a partial corpus.
+
+    Examples
+    --------
     >>> corpus = load_corpus()
     >>> corpus.essays[0].column, corpus.essays[0].page
     ('理论宣传研究', 2)
