@@ -91,7 +91,7 @@ def test_the_notebook_reader_reads_every_chapter():
     (b'{"cells": 3}', "is not a Jupyter notebook"),
     (b"\xff\xfe\x00", "cannot read"),
     (b'{"cells": [{"source": "x"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
-     "is not a valid Jupyter notebook"),
+     "not a Jupyter notebook nbformat can read"),
 ])
 def test_a_file_that_is_not_a_notebook_gets_a_clear_error(tmp_path, content, needle):
     path = tmp_path / "chapter.ipynb"

@@ -84,7 +84,7 @@ def test_essays_table(corpus):
     assert t.chars.sum() == corpus.paragraphs.chars.sum()
     assert (t.han <= t.chars).all()
     # reading time is from Han characters, not space-separated words
-    assert (t.minutes - t.han / 400).abs().max() <= 0.05
+    assert (t.minutes - t.han / xinzhi.READING_SPEED).abs().max() <= 0.05
 
 
 def test_sections_table(corpus):

@@ -280,10 +280,11 @@ def test_bold_chinese_would_warn_without_the_filter(font_log):
     for f in ours:
         logger.removeFilter(f)
     try:
-        # A cached lookup logs nothing; matplotlib has no public way to forget one.
-        font_manager.fontManager._findfont_cached.cache_clear()
+        # A cached lookup logs nothing, and matplotlib has no public way to forget one:
+        # a size no other lookup used makes this one new (the size is part of the key).
         font_manager.fontManager.findfont(
-            FontProperties(family=fonts.chinese_family(), weight="bold"), fallback_to_default=False)
+            FontProperties(family=fonts.chinese_family(), weight="bold", size=13.0625),
+            fallback_to_default=False)
     finally:
         for f in ours:
             logger.addFilter(f)

@@ -163,11 +163,28 @@ def test_token_cache_is_keyed_by_text_and_dictionary(corpus, tmp_path, monkeypat
     again = segment.token_table(corpus)
     assert again.equals(fresh)
     key = segment._cache_key(corpus)
-    changed = xinzhi.corpus.parse(corpus._text.replace("新质生产力是智能生产力", "新质生产力是智慧生产力"))
+    changed = xinzhi.corpus.parse(corpus.source_text.replace("新质生产力是智能生产力", "新质生产力是智慧生产力"))
     assert segment._cache_key(changed) != key
     monkeypatch.setattr(segment, "_data_bytes",
                         lambda name, real=segment._data_bytes: real(name) + b"\n# changed")
     assert segment._cache_key(corpus) != key
+
+
+def test_token_cache_is_keyed_by_the_pandas_version(corpus, monkeypatch):
+    # The cache is a pickled DataFrame, which another pandas may not read back.
+    key = segment._cache_key(corpus)
+    real = segment.importlib.metadata.version
+    monkeypatch.setattr(segment.importlib.metadata, "version",
+                        lambda name: "0.0.1" if name == "pandas" else real(name))
+    assert segment._cache_key(corpus) != key
+
+
+def test_the_cache_folder_is_the_platforms_user_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("XINZHI_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert segment.cache_dir() == tmp_path / "xdg" / "xinzhi"
+    monkeypatch.setenv("XINZHI_CACHE_DIR", str(tmp_path / "mine"))
+    assert segment.cache_dir() == tmp_path / "mine" and segment.cache_dir().is_dir()
 
 
 def test_a_damaged_cache_is_rebuilt(corpus, tmp_path, monkeypatch):

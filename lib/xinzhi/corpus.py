@@ -18,6 +18,7 @@ breaks at page splits.
 from __future__ import annotations
 
 import functools
+import numbers
 import hashlib
 import re
 import unicodedata
@@ -215,11 +216,11 @@ class Corpus:
     def essay(self, number: int) -> Essay:
         """Essay ``number`` (1-based); :class:`~xinzhi.errors.EssayError` (a ``KeyError``
         and a ``ValueError``) naming the valid range if none."""
-        if isinstance(number, bool) or not isinstance(number, int) or not (
+        if isinstance(number, bool) or not isinstance(number, numbers.Integral) or not (
             1 <= number <= len(self.essays)
         ):
             raise EssayError(f"no essay {number!r}: essays are numbered 1 to {len(self.essays)}")
-        return self.essays[number - 1]
+        return self.essays[int(number) - 1]
 
     @property
     def pids(self) -> list[str]:

@@ -14,6 +14,9 @@ no paragraph 9.1: essays are numbered 1 to 8
 
 from __future__ import annotations
 
+import numbers
+from typing import Iterable
+
 __all__ = [
     "XinzhiError",
     "CorpusError",
@@ -23,6 +26,8 @@ __all__ = [
     "EssayError",
     "NotebookError",
     "AnswerKeyError",
+    "require_choice",
+    "require_count",
 ]
 
 
@@ -64,3 +69,36 @@ class NotebookError(XinzhiError, ValueError):
 
 class AnswerKeyError(XinzhiError, ValueError):
     """An answer key (``data/answers.json``) is malformed, or an exercise id is unknown."""
+
+
+# --- argument checks shared by the helpers ----------------------------------------------
+
+
+def require_choice(name: str, value: object, valid: Iterable[object]) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is one of ``valid``.
+
+    >>> require_choice("method", "tfidf", ("tfidf", "textrank"))
+    >>> require_choice("method", "bm25", ("tfidf", "textrank"))
+    Traceback (most recent call last):
+    ...
+    xinzhi.errors.ArgumentError: method must be one of 'tfidf', 'textrank', not 'bm25'
+    """
+    valid = list(valid)
+    if value not in valid:
+        raise ArgumentError(f"{name} must be one of {', '.join(map(repr, valid))}, not {value!r}")
+
+
+def require_count(name: str, value: object, *, minimum: int = 1, optional: bool = False) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is an integer ``>= minimum`` (or
+    None, when ``optional``).
+
+    >>> require_count("top", 0)
+    Traceback (most recent call last):
+    ...
+    xinzhi.errors.ArgumentError: top must be an integer >= 1, not 0
+    """
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        none = " or None" if optional else ""
+        raise ArgumentError(f"{name} must be an integer >= {minimum}{none}, not {value!r}")

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import importlib.metadata
 import logging
+import math
 import os
 import pickle
 import tempfile
@@ -44,6 +45,12 @@ __all__ = [
     "pos_tokenizer",
     "token_table",
     "cache_dir",
+    "quiet_jieba",
+    "smoothed_idf",
+    "idf_table",
+    "keyword_extractor",
+    "textrank_extractor",
+    "dictionary_tags",
 ]
 
 #: Bump when the token table's columns or rules change, so old caches are ignored.
@@ -53,14 +60,29 @@ _lock = threading.Lock()
 
 
 def cache_dir() -> Path:
-    """Per-user cache folder: ``$XINZHI_CACHE_DIR``, else ``$XDG_CACHE_HOME/xinzhi``,
-    else ``~/.cache/xinzhi``; created on first use."""
+    """The per-user cache folder, created on first use.
+
+    ``$XINZHI_CACHE_DIR`` if set, else the platform's user cache folder for ``xinzhi``
+    as platformdirs names it (on Linux ``$XDG_CACHE_HOME/xinzhi``, by default
+    ``~/.cache/xinzhi``; on macOS ``~/Library/Caches/xinzhi``; on Windows under
+    ``%LOCALAPPDATA%``).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> cache_dir().is_dir()
+    True
+    """
     base = os.environ.get("XINZHI_CACHE_DIR")
     if base:
         path = Path(base)
     else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        path = (Path(xdg) if xdg else Path.home() / ".cache") / "xinzhi"
+        import platformdirs
+
+        path = platformdirs.user_cache_path("xinzhi", appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -69,11 +91,25 @@ def _data_bytes(name: str) -> bytes:
     return resources.files("xinzhi").joinpath("data", name).read_bytes()
 
 
-def _import_jieba(*, posseg: bool = False):
-    """Import jieba without its import-time noise (pkg_resources and regex warnings).
+def quiet_jieba(*, posseg: bool = False):
+    """Import jieba without its noise, for this package and for anything else that uses
+    jieba's global tokenizer (Sphinx's Chinese search does).
 
-    ``jieba.posseg`` is imported only when asked for: importing it builds a global
-    tagger that parses jieba's whole 5 MB dictionary.
+    Its import-time warnings (pkg_resources, regular expressions) are suppressed, its
+    logger is silenced, and the global tokenizer ``jieba.dt`` keeps its dictionary cache
+    in :func:`cache_dir`, not in the system's temporary folder.  ``jieba.posseg`` is
+    imported only when asked for: importing it builds a global tagger that parses
+    jieba's whole 5 MB dictionary.
+
+    Returns
+    -------
+    module
+        The ``jieba`` module.
+
+    Examples
+    --------
+    >>> quiet_jieba().dt.tmp_dir == str(cache_dir())
+    True
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -82,6 +118,7 @@ def _import_jieba(*, posseg: bool = False):
         if posseg:
             import jieba.posseg  # noqa: F401
     jieba.setLogLevel(logging.CRITICAL + 10)
+    jieba.dt.tmp_dir = str(cache_dir())
     return jieba
 
 
@@ -130,7 +167,7 @@ def stopwords() -> frozenset[str]:
 
 
 def _tagging_tokenizer_class():
-    jieba = _import_jieba()
+    jieba = quiet_jieba()
 
     class TaggingTokenizer(jieba.Tokenizer):
         """A jieba Tokenizer that keeps the dictionary's part-of-speech tags from the
@@ -195,7 +232,7 @@ def dictionary_tags() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def pos_tokenizer():
     """A ``jieba.posseg.POSTokenizer`` bound to :func:`tokenizer` (for TextRank)."""
-    jieba = _import_jieba(posseg=True)
+    jieba = quiet_jieba(posseg=True)
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
@@ -256,6 +293,8 @@ def _cache_key(corpus: "Corpus") -> str:
         _data_bytes("userdict.txt"),
         _data_bytes("stopwords.txt"),
         _jieba_version().encode(),
+        # The table is a pickled DataFrame: another pandas may not read it back.
+        importlib.metadata.version("pandas").encode(),
         str(TOKEN_SCHEMA).encode(),
     ):
         h.update(hashlib.sha256(part).digest())
@@ -269,8 +308,8 @@ def token_table(corpus: "Corpus", *, use_cache: bool = True) -> "pd.DataFrame":
     ``start`` (character offset in the paragraph), ``pos`` (the dictionary's
     part-of-speech tag; ``x`` punctuation, ``m`` number, ``eng`` Latin, ``un`` unknown),
     ``is_stopword``, ``is_punct``.  The table is cached on disk, keyed by the corpus
-    text, the dictionary, the stopwords and jieba's version, so a change to any of them
-    rebuilds it.
+    text, the dictionary, the stopwords and the versions of jieba and pandas, so a
+    change to any of them rebuilds it.
     """
     import pandas as pd
 
@@ -313,24 +352,56 @@ def token_table(corpus: "Corpus", *, use_cache: bool = True) -> "pd.DataFrame":
     return table
 
 
-def idf_table(texts: Iterable[str]) -> dict[str, float]:
-    """Inverse document frequency of every content token over ``texts`` (smoothed:
-    ``log((1 + N) / (1 + df)) + 1``)."""
-    import math
+def smoothed_idf(document_frequency, documents: int):
+    """The one IDF formula of the package: ``log((1 + N) / (1 + df)) + 1``.
 
+    Smoothed as scikit-learn's ``TfidfVectorizer(smooth_idf=True)``: a term in every
+    document still weighs 1, and no division by zero.
+
+    Parameters
+    ----------
+    document_frequency : int or pandas.Series
+        In how many documents the term occurs (a Series gives a Series).
+    documents : int
+        How many documents there are (N).
+
+    Returns
+    -------
+    float or pandas.Series
+
+    Examples
+    --------
+    >>> round(smoothed_idf(1, 8), 4), smoothed_idf(8, 8)
+    (2.5041, 1.0)
+    """
+    if hasattr(document_frequency, "map"):
+        return document_frequency.map(lambda k: smoothed_idf(int(k), documents))
+    return math.log((1 + documents) / (1 + document_frequency)) + 1
+
+
+def idf_table(texts: Iterable[str]) -> dict[str, float]:
+    """Inverse document frequency (:func:`smoothed_idf`) of every content token over
+    ``texts``, each text one document.
+
+    Examples
+    --------
+    >>> idf = idf_table(["新质生产力的特点是创新", "新质生产力"])
+    >>> idf["新质生产力"], idf["创新"] > 1
+    (1.0, True)
+    """
     docs = [set(content_tokens(t)) for t in texts]
     df: dict[str, int] = {}
     for doc in docs:
         for tok in doc:
             df[tok] = df.get(tok, 0) + 1
     n = len(docs)
-    return {tok: math.log((1 + n) / (1 + k)) + 1 for tok, k in df.items()}
+    return {tok: smoothed_idf(k, n) for tok, k in df.items()}
 
 
 def keyword_extractor(corpus: "Corpus"):
     """A ``jieba.analyse.TFIDF`` using :func:`tokenizer`, this corpus's paragraphs as
     documents for IDF, and the project's stopwords."""
-    _import_jieba(posseg=True)
+    quiet_jieba(posseg=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.analyse
@@ -346,7 +417,7 @@ def keyword_extractor(corpus: "Corpus"):
 
 def textrank_extractor():
     """A ``jieba.analyse.TextRank`` that segments with :func:`pos_tokenizer`."""
-    _import_jieba(posseg=True)
+    quiet_jieba(posseg=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.analyse

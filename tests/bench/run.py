@@ -421,7 +421,7 @@ def _seconds(times: list[float] | None) -> str:
 
 
 def render(report: Report, runs: int) -> str:
-    from xinzhi.cli import format_table
+    from xinzhi.textwidth import format_table
 
     rows = []
     for r in report.results:
