@@ -28,6 +28,9 @@ from pathlib import Path
 
 import nbformat
 
+from xinzhi.conventions import cell_tags, read_notebook
+from xinzhi.errors import NotebookError
+
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -99,7 +102,6 @@ def build_html(
         raise EditionError(f"unknown edition {edition!r}; choose one of {', '.join(EDITIONS)}")
     if path_output is None:
         path_output = BOOK if edition == "study" else BUILD / edition
-    compile_catalog()
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(jb) if jb.exists() else "jupyter-book",
@@ -134,33 +136,7 @@ def build_html(
     return out
 
 
-def compile_catalog() -> Path:
-    """Compile ``book/locale/zh_CN/LC_MESSAGES/sphinx.po`` (the interface strings Sphinx
-    and the theme leave in English) into ``book/_generated/locale``, which
-    ``book/_config.yml`` names in ``locale_dirs``.  Sphinx reads it when it starts, before
-    any extension runs, so this happens here and not in ``xinzhi_book``."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    source = BOOK / "locale" / "zh_CN" / "LC_MESSAGES" / "sphinx.po"
-    target = BOOK / "_generated" / "locale" / "zh_CN" / "LC_MESSAGES" / "sphinx.mo"
-    if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
-        return target
-    with source.open("rb") as f:
-        catalog = read_po(f, locale="zh_CN")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".part")
-    with tmp.open("wb") as f:
-        write_mo(f, catalog)
-    tmp.replace(target)
-    return target
-
-
 # --- student handouts ---------------------------------------------------------------------
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []) or [])
 
 
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -175,12 +151,12 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     >>> [c.source for c in strip_solutions(nb).cells]
     ['x = ...']
     """
-    out = copy.deepcopy(nb)
-    cells = []
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    remove = TagRemovePreprocessor(remove_cell_tags={"solution", "instructor"})
+    out, _ = remove.preprocess(copy.deepcopy(nb), {})
     for cell in out.cells:
-        tags = _tags(cell)
-        if {"solution", "instructor"} & set(tags):
-            continue
+        tags = cell_tags(cell)
         if cell.cell_type == "code":
             cell.execution_count = None
             if "exercise" in tags:
@@ -189,8 +165,6 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 for output in cell.get("outputs", []):
                     if "execution_count" in output:
                         output["execution_count"] = None
-        cells.append(cell)
-    out.cells = cells
     return out
 
 
@@ -248,9 +222,9 @@ def student_edition(out_zip: Path = STUDENT_ZIP, notebooks: Path = NOTEBOOKS,
         zf.write(wheel, f"xinzhi-student/{wheel.name}", compress_type=zipfile.ZIP_STORED)
         for path in paths:
             try:
-                nb = nbformat.read(path, as_version=4)
-            except Exception as exc:  # nbformat raises several kinds for a bad file
-                raise EditionError(f"cannot read {path} as a notebook: {exc}") from None
+                nb = read_notebook(path)
+            except NotebookError as exc:
+                raise EditionError(str(exc)) from None
             zf.writestr(f"xinzhi-student/{path.name}", nbformat.writes(strip_solutions(nb)) + "\n")
     tmp.replace(out_zip)
     return out_zip
@@ -266,7 +240,7 @@ def execute_notebooks(paths: list[Path] | None = None) -> list[Path]:
 
     paths = chapter_notebooks() if paths is None else paths
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         # IPC, not TCP: a local kernel needs no port, and ipykernel 7 warns on every
         # start over TCP without encryption (a line in `make execute`'s output).  The
         # socket path is absolute: the kernel runs in the notebook's folder.

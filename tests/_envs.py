@@ -31,6 +31,7 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from xinzhi.conventions import read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -163,7 +164,7 @@ class Env:
         import nbformat
         from nbclient import NotebookClient
 
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         nb.cells.append(nbformat.v4.new_code_cell(PROBE))
         client = NotebookClient(nb, kernel_manager_class=self.kernel_manager_class(),
                                 kernel_name="xinzhi-test", timeout=timeout,

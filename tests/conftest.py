@@ -43,14 +43,6 @@ for _name, _value in FRESH_ENV.items():
     os.environ[_name] = _value
 os.environ.pop("XINZHI_CACHE_DIR", None)  # the library's own default (under XDG_CACHE_HOME)
 
-# Test helpers (tests/_book.py, tests/_envs.py) and the book's own modules
-# (book/editions.py, book/_ext/xinzhi_pages.py) import by name, as Sphinx and `make`
-# load them, never through a file path.
-ROOT = Path(__file__).resolve().parents[1]
-for _folder in (ROOT / "tests", ROOT / "book", ROOT / "book" / "_ext"):
-    if str(_folder) not in sys.path:
-        sys.path.insert(0, str(_folder))
-
 #: Test files that build the book, start a browser, build the package or start fresh
 #: Python processes: marked ``slow``; `make test-fast` leaves them out.
 SLOW_FILES = frozenset({
@@ -131,3 +123,15 @@ def font_log():
         yield records
     finally:
         logger.removeHandler(handler)
+
+
+@pytest.fixture
+def keys_file(tmp_path, monkeypatch):
+    """An empty answer-key file that xinzhi.keys reads instead of the real one."""
+    from xinzhi import keys
+
+    path = tmp_path / "answers.json"
+    monkeypatch.setattr(keys, "keys_path", lambda: path)
+    keys.reload_keys()
+    yield path
+    keys.reload_keys()

@@ -8,10 +8,8 @@ too, with the session's wheel (``tests/_envs.py``), and run in a brand-new envir
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import xinzhi
+from xinzhi.conventions import read_notebook
 
 from _book import BOOK, ROOT, TEST_HUB, TEST_REPOSITORY, glossary_rows, page, soup, toc_docnames  # noqa: F401
 
@@ -207,7 +206,7 @@ def solution_cells(site: Path, docname: str):
 def test_solutions_fold_in_the_study_edition(site, chapters):
     total = 0
     for chapter in chapters:
-        nb = nbformat.read(chapter.path, as_version=4)
+        nb = read_notebook(chapter.path)
         expected = sum(1 for c in nb.cells if "solution" in c.metadata.get("tags", []))
         assert len(solution_cells(site, chapter.docname)) == expected, chapter.path.name
         total += expected
@@ -229,7 +228,7 @@ def test_the_instructor_edition_shows_solutions_and_the_teachers_notes(site, ins
 
 def _instructor_snippets(path: Path) -> list[str]:
     """Runs of Chinese from a chapter's instructor cells that stand in no other cell."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     others = "\n".join(c.source for c in nb.cells if "instructor" not in c.metadata.get("tags", []))
     runs = []
     for cell in nb.cells:
@@ -250,12 +249,12 @@ def test_the_keys_to_the_discussion_questions_are_in_the_instructor_edition_only
 
 
 def _downloaded(site: Path, chapter) -> nbformat.NotebookNode:
-    return nbformat.read(site / "_sources" / "notebooks" / chapter.path.name, as_version=4)
+    return read_notebook(site / "_sources" / "notebooks" / chapter.path.name)
 
 
 def test_the_study_sites_notebook_downloads_hold_no_key(site, instructor_site, chapters):
     for ch in chapters:
-        original = nbformat.read(ch.path, as_version=4)
+        original = read_notebook(ch.path)
         study, teacher = _downloaded(site, ch), _downloaded(instructor_site, ch)
         assert [c.id for c in study.cells] == [
             c.id for c in original.cells if "instructor" not in c.metadata.get("tags", [])
@@ -283,7 +282,7 @@ def test_instructor_blocks_are_dropped_as_myst_closes_them():
 def _discussion_items(path: Path) -> int:
     """Numbered or bulleted items under the chapter's ## 讨论题, counted independently."""
     count, inside = 0, False
-    for cell in nbformat.read(path, as_version=4).cells:
+    for cell in read_notebook(path).cells:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "markdown" or "instructor" in tags or "solution" in tags:
             continue
@@ -359,7 +358,7 @@ def test_a_rubric_without_every_level_is_refused(tmp_path):
 
 def test_discussion_questions_without_a_key_stop_the_build(tmp_path):
     source = sorted((ROOT / "notebooks").glob("03_*.ipynb"))[0]
-    nb = nbformat.read(source, as_version=4)
+    nb = read_notebook(source)
     nb.cells = [c for c in nb.cells if "instructor" not in c.metadata.get("tags", [])]
     nbformat.write(nb, tmp_path / source.name)
     with pytest.raises(pages.BookSourceError, match="without the teacher's key"):
@@ -368,7 +367,7 @@ def test_discussion_questions_without_a_key_stop_the_build(tmp_path):
 
 def _chapter_03_with(tmp_path: Path, change) -> Path:
     source = sorted((ROOT / "notebooks").glob("03_*.ipynb"))[0]
-    nb = nbformat.read(source, as_version=4)
+    nb = read_notebook(source)
     change(nb, next(i for i, c in enumerate(nb.cells) if "instructor" in c.metadata.get("tags", [])))
     nbformat.write(nb, tmp_path / source.name)
     return tmp_path / source.name
@@ -456,8 +455,8 @@ def test_images_have_alt_text_and_headings_are_in_order(site):
 
 
 def test_pid_ranges_group_consecutive_paragraphs():
-    assert pages.pid_ranges(["4.2", "3.7", "4.1", "3.6", "4.4"]) == [("3.6", "3.7"), ("4.1", "4.2"), ("4.4", "4.4")]
-    assert pages.format_pid_ranges(["1.1", "1.2", "1.4"]) == "〔1.1〕–〔1.2〕、〔1.4〕"
+    assert xinzhi.pid_ranges(["4.2", "3.7", "4.1", "3.6", "4.4"]) == [("3.6", "3.7"), ("4.1", "4.2"), ("4.4", "4.4")]
+    assert xinzhi.format_pid_ranges(["1.1", "1.2", "1.4"]) == "〔1.1〕–〔1.2〕、〔1.4〕"
 
 
 def test_the_search_dictionary_drops_comments_and_keeps_order():
@@ -548,9 +547,9 @@ def test_student_handouts_hold_no_solution(student_zip):
         names = [n for n in zf.namelist() if n.endswith(".ipynb")]
         assert [Path(n).name for n in names] == [p.name for p in editions.chapter_notebooks()]
         for name in names:
-            original = nbformat.read(ROOT / "notebooks" / Path(name).name, as_version=4)
+            original = read_notebook(ROOT / "notebooks" / Path(name).name)
             text = zf.read(name).decode("utf-8")
-            handout = nbformat.reads(text, as_version=4)
+            handout = nbformat.reads(text, as_version=4)  # noqa: conventions (a zip member, not a file)
             assert not [c for c in handout.cells if _hidden(c)]
             for cell in handout.cells:
                 if cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", []):
@@ -618,3 +617,26 @@ def test_student_handouts_run_top_to_bottom_in_a_new_environment(student_zip, tm
     with ThreadPoolExecutor(max_workers=2) as pool:
         problems = [p for found in pool.map(run, notebooks) for p in found]
     assert problems == []
+
+
+# --- the API page -------------------------------------------------------------------------
+
+def test_the_api_page_lists_every_public_helper_with_the_chapters_that_use_it(site, chapters):
+    import importlib
+
+    import xinzhi_api
+
+    doc = soup(page(site, "book/_generated/api"))
+    text = article(doc).get_text()
+    for module_name in xinzhi_api.API_MODULES:
+        module = importlib.import_module(module_name)
+        assert module_name in text
+        for name in module.__all__:
+            if name.startswith("__"):  # __version__: not a helper
+                continue
+            assert name in text, f"{module_name}.{name} is missing from the API page"
+    kwic_rows = [row for row in doc.select("tr") if row.select_one("td code") is not None
+                 and row.select_one("td code").get_text().startswith("kwic(")]
+    users = {a["href"] for row in kwic_rows for a in row.select("a.reference")}
+    chapter_03 = next(c for c in chapters if c.number == 3)
+    assert any(chapter_03.path.stem in unquote(href) for href in users), users

@@ -51,3 +51,22 @@ def test_glossary_rows_are_complete_and_unique():
     for row in rows:
         assert all(row[k].strip() for k in ("term", "pinyin", "english", "definition")), row
         assert row["chapter"].isdigit() and len(row["chapter"]) == 2, row
+
+
+def test_a_table_changed_in_place_does_not_change_the_next_call():
+    from xinzhi import datasets
+
+    first = datasets.glossary()
+    first["term"] = "changed"
+    assert "changed" not in set(datasets.glossary().term)
+
+
+def test_an_unknown_dataset_is_a_lookup_error_naming_the_datasets():
+    import pytest
+
+    import xinzhi
+    from xinzhi import datasets
+
+    with pytest.raises(xinzhi.LookupFailed, match="glossary") as caught:
+        datasets.load_dataset("glosary")
+    assert isinstance(caught.value, ValueError)

@@ -15,10 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xinzhi import exercises
-from xinzhi.exercises import Verdict, answer_key, check, hint, validate_keys
+from xinzhi import answers as rules
+from xinzhi import keys
+from xinzhi.exercises import Verdict, check, hint
+from xinzhi.keys import answer_key
 
-DEMO_IDS = sorted(i for i in exercises.exercise_ids() if i.startswith("demo."))
+DEMO_IDS = sorted(i for i in keys.exercise_ids() if i.startswith("demo."))
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}|object at")
 
 
@@ -80,33 +82,15 @@ def _run(exercise_id, answer) -> tuple[object, str]:
 
 
 # --- the answer keys ---------------------------------------------------------------
-def test_answer_keys_are_valid():
-    assert validate_keys() == []
-
-
-def test_answers_json_is_pretty_printed_and_sorted():
-    raw = exercises.keys_path().read_text(encoding="utf-8")
-    data = json.loads(raw)
-    assert raw == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
 def test_every_kind_has_a_demo_key():
     kinds = {answer_key(i)["kind"] for i in DEMO_IDS}
-    assert kinds == set(exercises.KINDS)
-
-
-def test_answer_key_returns_a_copy():
-    key = answer_key("demo.set")
-    key["answer"].append("x")
-    assert "x" not in answer_key("demo.set")["answer"]
-    with pytest.raises(KeyError, match="2.1"):
-        answer_key("no.such")
+    assert kinds == set(keys.KINDS)
 
 
 @pytest.mark.parametrize("exercise_id", DEMO_IDS)
 def test_demo_key_answer_passes(exercise_id, capsys):
     key = answer_key(exercise_id)
-    answer = exercises._canonical(key["kind"], key["answer"])
+    answer = keys._canonical(key["kind"], key["answer"])
     ok, out = _run(exercise_id, answer)
     assert ok is True
     assert out.startswith("✅ 正确！")
@@ -399,54 +383,6 @@ def test_mapping_wrong(answer, detail, capsys):
     assert detail in out
 
 
-# --- malformed keys ----------------------------------------------------------------
-@pytest.fixture
-def keys_file(tmp_path, monkeypatch):
-    path = tmp_path / "answers.json"
-    monkeypatch.setattr(exercises, "keys_path", lambda: path)
-    exercises.reload_keys()
-    yield path
-    exercises.reload_keys()
-
-
-def test_malformed_keys_are_reported(keys_file, capsys):
-    keys_file.write_text(json.dumps({
-        "1.1": {"kind": "essay", "answer": "x", "hint": "h"},
-        "1.2": {"kind": "text", "hint": "h"},
-        "1.3": {"kind": "pid", "answer": "3.5.", "hint": "h"},
-        "1.4": {"kind": "number", "answer": 3, "hint": "h", "tolerence": 1},
-        "1.5": {"kind": "set", "answer": ["a", "A"], "hint": "h"},
-        "1.6": {"kind": "choice", "answer": "B"},
-        "bad id": {"kind": "choice", "answer": "B", "hint": "h"},
-        "1.7": {"kind": "choice", "answer": "B", "hint": "选 B。",
-                "examples": {"accept": ["B", "(b)"], "reject": ["A", "C"]}},
-    }), encoding="utf-8")
-    problems = "\n".join(validate_keys())
-    for expected in ["1.1: unknown kind 'essay'", "1.2: missing 'answer'", "1.3: a pid answer",
-                     "1.4: unknown field(s) tolerence", "1.5: a set answer has the same item twice",
-                     "1.6: missing 'hint'", "bad id: id must look like"]:
-        assert expected in problems
-    assert "1.7" not in problems
-    ok, out = _run("1.1", "x")
-    assert ok is False
-    assert "答案键有误" in out and "请告诉老师" in out
-    ok, out = _run("1.7", "b")
-    assert ok is True
-
-
-def test_broken_keys_file(keys_file, capsys):
-    keys_file.write_text('{"1.1": {"kind": "choice",}', encoding="utf-8")
-    assert validate_keys()[0].startswith("answers.json is not valid JSON")
-    ok, out = _run("1.1", "B")
-    assert ok is False
-    assert "答案文件有误" in out
-    keys_file.unlink()
-    exercises.reload_keys()
-    assert "cannot read" in validate_keys()[0]
-    ok, out = _run("1.1", "B")
-    assert ok is False
-
-
 # --- one verdict, shown once ----------------------------------------------------------
 def test_the_verdict_is_truthy_when_right_and_shows_its_feedback_once():
     right, wrong, blank = check("demo.choice", "B"), check("demo.choice", "C"), check("demo.choice", ...)
@@ -490,13 +426,13 @@ def test_an_answer_cell_shows_one_verdict_and_nothing_else(tmp_path):
 
 
 # --- every key's examples (issue 8: accept what good students write, close misses stay wrong) ---
-ALL_IDS = exercises.exercise_ids()
+ALL_IDS = keys.exercise_ids()
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_key_examples(exercise_id):
     """Each key lists at least two accepted and two rejected answers, and each behaves."""
-    results = exercises.example_results(exercise_id)
+    results = keys.example_results(exercise_id)
     accepted = [answer for group, answer, _ in results if group == "accept"]
     rejected = [answer for group, answer, _ in results if group == "reject"]
     assert len(accepted) >= 2 and len(rejected) >= 2, f"{exercise_id} needs examples"
@@ -509,23 +445,7 @@ def test_key_examples(exercise_id):
         assert check(exercise_id, answer).ok is ok
 
 
-def test_validate_keys_reports_examples(keys_file):
-    base = {"kind": "text", "answer": "集约型", "hint": "h"}
-    keys_file.write_text(json.dumps({
-        "1.1": base,
-        "1.2": {**base, "examples": {"accept": ["集约型"], "reject": ["粗放型", "可持续性"]}},
-        "1.3": {**base, "examples": {"accept": ["集约型", "集约型增长"], "reject": ["粗放型", " 集约型 "]}},
-        "1.4": {**base, "examples": ["集约型"]},
-        "1.5": {**base, "examples": {"accept": ["集约型", "“集约型”"], "reject": ["粗放型", "集约"]}},
-    }), encoding="utf-8")
-    problems = "\n".join(validate_keys())
-    assert "1.1: missing 'examples'" in problems
-    assert "1.2: 'examples.accept' must list at least 2" in problems
-    assert '1.3: accept example 2 ("集约型增长") does not pass' in problems
-    assert '1.3: reject example 2 (" 集约型 ") passes' in problems
-    assert "1.4: 'examples' must be an object" in problems
-    assert "1.5" not in problems
-    assert _run("1.1", "集约型")[0] is True  # a key whose examples are missing still grades
+
 
 
 # --- the cases issue 8 cites -----------------------------------------------------------
@@ -546,58 +466,10 @@ def test_issue_8_cited_answers_are_right(exercise_id, answer):
     assert _run(exercise_id, answer)[0] is True
 
 
-# --- the normalisation rules, by class (xinzhi.answers) --------------------------------
-from xinzhi import answers as rules  # noqa: E402
-
-_DIGIT_HAN = "零一二三四五六七八九"
-
-
-def _han(n: int) -> str:
-    """0–99 in Chinese numerals, written independently of the code under test."""
-    if n < 10:
-        return _DIGIT_HAN[n]
-    tens, units = divmod(n, 10)
-    return ("" if tens == 1 else _DIGIT_HAN[tens]) + "十" + ("" if units == 0 else _DIGIT_HAN[units])
-
-
-@settings(max_examples=200, deadline=None, database=None)
-@given(n=st.integers(0, 99), ordinal=st.booleans(), unit=st.sampled_from(["", "篇", "段", "个"]),
-       style=st.sampled_from(["ascii", "fullwidth", "han"]), spaces=st.booleans())
-def test_rule5_ordinal_and_counter_forms_of_numbers(n, ordinal, unit, style, spaces):
-    digits = {"ascii": str(n), "fullwidth": str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
-              "han": _han(n)}[style]
-    text = ("第" if ordinal else "") + digits + unit
-    if spaces:
-        text = " " + " ".join(text) + " "
-    assert rules.read_number(text, ["篇", "段", "个"]) == n
-    if unit:  # a counter word the key does not declare is not part of a number
-        assert rules.read_number(text, ["次"]) is None
-
-
-@pytest.mark.parametrize(("text", "value"), [("两", 2), ("两个", 2), ("十", 10), ("一十一", 11), ("二〇三五年", 2035),
-                                             ("（４）", 4), ("“8”", 8), ("8。", 8), ("1,234", 1234), ("-3", -3),
-                                             ("−3", -3), ("1e3", 1000)])
-def test_rule5_more_number_forms(text, value):
-    assert rules.read_number(text, ["个", "年"]) == value
-
-
-@pytest.mark.parametrize("text", ["二百四十五", "一二", "第2.5", "第", "4，5", "1,23", "四五", "两两", "十十", "8 篇 8"])
-def test_rule5_what_is_not_a_number(text):
-    assert rules.read_number(text, ["篇"]) is None
-
-
 @pytest.mark.parametrize(("answer", "ok"), [(4, True), ("4", True), ("第4篇", True), ("第四篇", True), ("４篇", True),
                                             ("四", True), ("第4段", False), ("第6篇", False), ("4.6", False)])
 def test_number_kind_reads_ordinals_with_the_keys_units(answer, ok):
     assert _run("0.1", answer)[0] is ok
-
-
-@settings(max_examples=150, deadline=None, database=None)
-@given(a=st.text(alphabet="系统环境量变质总体局部", min_size=1, max_size=4),
-       b=st.text(alphabet="系统环境量变质总体局部", min_size=1, max_size=4),
-       connector=st.sampled_from(rules.CONNECTORS))
-def test_rule3_connectors_in_pairs_are_one_word(a, b, connector):
-    assert rules.text_form(a + connector + b) == rules.text_form(a + "与" + b)
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -726,23 +598,6 @@ def test_a_single_number_is_a_one_item_list():
     assert ok is False and "多了 1 项" in out
     for answer in (True, 3j, object()):
         assert _run("7.6", answer)[0] is False
-
-
-def test_rules_are_portable_to_javascript():
-    """Issue 10 ports xinzhi.answers to JavaScript: its patterns avoid classes whose meaning
-    differs between Python's re and JavaScript (\\d \\s \\w \\b match more in Python), and
-    every rule function documents itself with a doctest."""
-    patterns = [v for v in vars(rules).values() if isinstance(v, re.Pattern)]
-    assert patterns
-    for pattern in patterns:
-        for escape in ("\\d", "\\s", "\\w", "\\b", "\\D", "\\S", "\\W"):
-            assert escape not in pattern.pattern, (pattern.pattern, escape)
-    for name in rules.__all__:
-        value = getattr(rules, name)
-        if callable(value):
-            assert ">>>" in (value.__doc__ or ""), name
-    for rule in range(1, 8):
-        assert f"Rule {rule} —" in rules.__doc__
 
 
 @pytest.mark.parametrize(("answer", "ok"), [("ACDE", True), ("acde", True), ("A C D E", True), ("AC、DE", True),

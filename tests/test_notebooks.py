@@ -15,7 +15,7 @@ import pytest
 import xinzhi
 from xinzhi import citations
 from xinzhi.conventions import cell_source, cell_tags, markdown_cells, read_notebook
-from xinzhi.exercises import answer_key
+from xinzhi.keys import answer_key
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -28,6 +28,7 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 import _envs as envs
 import editions
+from xinzhi.conventions import read_notebook
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 DATA = ROOT / "lib" / "xinzhi" / "data"
 ESSAYS = ROOT / "seeds" / "000_961bfa78dd09bc79.txt"
@@ -167,7 +168,7 @@ def first_code_cell(nb) -> int:
 
 @pytest.mark.parametrize("path", editions.chapter_notebooks(), ids=lambda p: p.stem)
 def test_every_chapter_installs_its_helper_in_its_first_code_cell(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     cell = nb.cells[first_code_cell(nb)]
     assert installs_helper(cell), (
         f"{path.name}: the first code cell must install the helper when it is missing "
@@ -179,7 +180,7 @@ def test_every_chapter_installs_its_helper_in_its_first_code_cell(path):
 def chapter_alone(folder: Path) -> Path:
     """Copy :data:`CHAPTER` into ``folder`` as committed, or, while the chapters lack it,
     with :data:`FIRST_CELL` put before its first code cell."""
-    nb = nbformat.read(CHAPTER, as_version=4)
+    nb = read_notebook(CHAPTER)
     first = first_code_cell(nb)
     if not installs_helper(nb.cells[first]):
         nb.cells.insert(first, nbformat.v4.new_code_cell(FIRST_CELL))

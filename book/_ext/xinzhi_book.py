@@ -30,19 +30,18 @@ contents get names a screen reader can use (axe-core, WCAG 2.1 AA: see
 ``tests/test_browser.py``).  English prose (a chapter's Abstract, the glossary's English
 terms) is marked ``lang="en"``.
 
-Markdown cells tagged ``solution`` are wrapped in a container (myst-nb keeps the tags
-of code cells only), so the study edition can fold both kinds with sphinx-togglebutton.
+Markdown cells tagged ``solution`` are wrapped in a container in ``source-read`` (myst-nb
+keeps the tags of code cells only; ``xinzhi_pages.fold_solution``), so the study edition
+can fold both kinds with sphinx-togglebutton.
 """
 
 from __future__ import annotations
 
 import functools
-import logging as std_logging
 import os
 import re
 import shutil
 import subprocess
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,8 @@ from sphinx.util.docutils import SphinxDirective
 
 import xinzhi
 import xinzhi_pages as pages
+from xinzhi.conventions import CITATION, format_pid
+from xinzhi.conventions import anchor as pid_anchor
 
 logger = logging.getLogger(__name__)
 
@@ -106,13 +107,9 @@ def _glossary() -> dict[str, pages.GlossaryEntry]:
 
 def _quiet_jieba() -> None:
     """Sphinx's Chinese search uses the global jieba: silence it and keep its cache ours."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-    jieba.setLogLevel(std_logging.CRITICAL + 10)
-    from xinzhi.segment import cache_dir
+    from xinzhi.segment import quiet_jieba
 
-    jieba.dt.tmp_dir = str(cache_dir())
+    quiet_jieba()
 
 
 def _github_origin(root: Path) -> str | None:
@@ -292,46 +289,12 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
     _configure_mathjax(config)
 
 
-# --- myst-nb: fold Markdown solution cells too ------------------------------------------
-
-
-def _patch_markdown_cells() -> None:
-    from myst_nb.core.render import MditRenderMixin
-
-    original = MditRenderMixin.render_nb_cell_markdown
-    if getattr(original, "_xinzhi", False):
-        return
-
-    def render_nb_cell_markdown(self, token) -> None:
-        tags = token.meta.get("metadata", {}).get("tags", []) or []
-        if "solution" not in tags:
-            return original(self, token)
-        source = "".join(child.content or "" for child in token.children or [])
-        if any(child.type == "heading" for child in token.children or []):
-            logger.warning(
-                "a Markdown cell tagged 'solution' has a heading, which cannot be folded; "
-                "make the heading a bold line (%s)", source[:40].replace("\n", " "),
-                location=(self.document["source"], getattr(token, "map", [0])[0] if token.map else None),
-                type="xinzhi", subtype="solution",
-            )
-            return original(self, token)
-        container = nodes.container(
-            classes=["cell", "cell_markdown"] + [f"tag_{t.replace(' ', '_')}" for t in tags]
-        )
-        self.add_line_and_source_path(container, token)
-        with self.current_node_context(container, append=True):
-            original(self, token)
-
-    render_nb_cell_markdown._xinzhi = True  # type: ignore[attr-defined]
-    MditRenderMixin.render_nb_cell_markdown = render_nb_cell_markdown
-
-
 # --- directives ----------------------------------------------------------------------
 
 
 def _pid_xref(pid: str, text: str | None = None) -> addnodes.pending_xref:
     """A link to the reader paragraph ``pid``, resolved by Sphinx (a missing one warns)."""
-    anchor = "p" + pid.replace(".", "-")
+    anchor = pid_anchor(pid)
     ref = addnodes.pending_xref(
         "", refdomain="std", reftype="ref", reftarget=anchor, refexplicit=True, refwarn=True
     )
@@ -362,6 +325,19 @@ class ParagraphDirective(SphinxDirective):
         return [box]
 
 
+class SolutionDirective(SphinxDirective):
+    """``{xinzhi-solution}``: a Markdown solution cell (``xinzhi_pages.fold_solution``),
+    in a container with the classes myst-nb gives a code cell tagged ``solution``."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        box = nodes.container(classes=["cell", "cell_markdown", "tag_solution"])
+        self.set_source_info(box)
+        self.state.nested_parse(self.content, self.content_offset, box)
+        return [box]
+
+
 class EssayMetaDirective(SphinxDirective):
     """``{xinzhi-essay-meta} 3``: the essay's source page, column and reading time."""
 
@@ -379,7 +355,7 @@ class EssayMetaDirective(SphinxDirective):
         text = (
             f"目录题名：{essay.toc_title}；原书第 {essay.page} 页起；"
             f"{len(essay.paragraphs)} 段（〔{first}〕至〔{last}〕），"
-            f"约 {int(row['han'])} 字，阅读约 {max(1, round(row['han'] / 400))} 分钟。"
+            f"约 {int(row['han'])} 字，阅读约 {xinzhi.reading_minutes(row['han'])} 分钟。"
         )
         para = nodes.paragraph(classes=["xinzhi-essay-meta"])
         para += nodes.Text(text)
@@ -551,8 +527,8 @@ def _link_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         source = str(text)
         parts: list[nodes.Node] = []
         pos = 0
-        for m in pages.PID_CITATION.finditer(source):
-            pid = f"{int(m.group(1))}.{int(m.group(2))}"
+        for m in CITATION.finditer(source):
+            pid = format_pid(int(m.group(1)), int(m.group(2)))
             if pid not in corpus:
                 try:
                     corpus[pid]
@@ -879,7 +855,10 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """The chapter notebooks as this edition shows them (the teacher's keys only in the
     instructor edition): myst-nb parses the notebook text that Sphinx hands out here."""
     if docname.startswith("notebooks/"):
-        source[0] = pages.edition_notebook(source[0], app.config.xinzhi_edition)
+        try:
+            source[0] = pages.edition_notebook(source[0], app.config.xinzhi_edition)
+        except pages.BookSourceError as exc:
+            logger.warning("%s", exc, location=docname, type="xinzhi", subtype="solution")
 
 
 def on_build_finished_sources(app: Sphinx, exc: Exception | None) -> None:
@@ -899,6 +878,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
     app.add_directive("xinzhi-essay-meta", EssayMetaDirective)
+    app.add_directive(pages.SOLUTION_DIRECTIVE, SolutionDirective)
     app.add_directive("xinzhi-essays", EssaysDirective)
     app.add_directive("xinzhi-sources", SourcesDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)
@@ -915,5 +895,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("build-finished", on_build_finished)
     app.connect("build-finished", on_build_finished_sources)
-    _patch_markdown_cells()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

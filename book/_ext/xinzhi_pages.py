@@ -20,15 +20,23 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import xinzhi
-from xinzhi.citations import CITATION
+import xinzhi_api
+from xinzhi.conventions import (
+    cell_source,
+    cell_tags,
+    cited_pids,
+    format_pid_ranges,
+    parse_pid,
+    read_notebook,
+)
+from xinzhi.conventions import reading_minutes as minutes_for
+from xinzhi.errors import NotebookError
 
 BOOK = Path(__file__).resolve().parents[1]
 ROOT = BOOK.parent
 NOTEBOOKS = ROOT / "notebooks"
 GENERATED = BOOK / "_generated"
 
-#: A pid as cited in prose, ``〔3.5〕``: the project's one definition (``xinzhi.citations``).
-PID_CITATION = CITATION
 _CHAPTER_FILE = re.compile(r"^(\d\d)_.+\.ipynb$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _EXERCISE = re.compile(r"^#{2,6}\s*练习\s*(\d+\.\d+)[\s\u3000]*(.*?)\s*$")
@@ -46,31 +54,6 @@ class BookSourceError(ValueError):
 def essay_label(number: int) -> str:
     """``第 3 篇``: how the book names an essay."""
     return f"第 {number} 篇"
-
-
-def pid_ranges(pids: Iterable[str]) -> list[tuple[str, str]]:
-    """Group pids into runs of consecutive paragraphs, as ``(first, last)`` pairs.
-
-    >>> pid_ranges(["3.1", "3.2", "3.3", "3.5", "4.1"])
-    [('3.1', '3.3'), ('3.5', '3.5'), ('4.1', '4.1')]
-    """
-    keys = sorted({xinzhi.parse_pid(p) for p in pids})
-    runs: list[tuple[str, str]] = []
-    for essay, n in keys:
-        if runs:
-            last_essay, last_n = xinzhi.parse_pid(runs[-1][1])
-            if last_essay == essay and last_n == n - 1:
-                runs[-1] = (runs[-1][0], f"{essay}.{n}")
-                continue
-        runs.append((f"{essay}.{n}", f"{essay}.{n}"))
-    return runs
-
-
-def format_pid_ranges(pids: Iterable[str]) -> str:
-    """``〔3.1〕–〔3.3〕、〔3.5〕``: the runs of :func:`pid_ranges` as citations."""
-    return "、".join(
-        f"〔{a}〕" if a == b else f"〔{a}〕–〔{b}〕" for a, b in pid_ranges(pids)
-    )
 
 
 def markdown_escape(text: str) -> str:
@@ -223,22 +206,9 @@ def chapter_paths(notebooks: Path = NOTEBOOKS) -> list[Path]:
 
 def _cells(path: Path) -> list[dict]:
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BookSourceError(f"cannot read {path} as a notebook: {exc}") from None
-    cells = nb.get("cells")
-    if not isinstance(cells, list):
-        raise BookSourceError(f"{path} has no list of cells; is it a Jupyter notebook?")
-    return cells
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def _tags(cell: dict) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []) or [])
+        return read_notebook(path).cells
+    except NotebookError as exc:
+        raise BookSourceError(str(exc)) from None
 
 
 def _list_after(lines: list[str], start: int) -> tuple[list[str], int]:
@@ -286,8 +256,8 @@ def read_chapter(path: Path) -> Chapter:
     current: Exercise | None = None
     for cell in cells:
         kind = cell.get("cell_type")
-        src = _source(cell)
-        tags = _tags(cell)
+        src = cell_source(cell)
+        tags = cell_tags(cell)
         if INSTRUCTOR_TAG in tags:  # the teacher's keys: not questions, not citations
             if kind != "markdown" or not after_questions:
                 raise BookSourceError(
@@ -303,8 +273,7 @@ def read_chapter(path: Path) -> Chapter:
                 current.solutions.append((kind, src.strip()))
         if kind != "markdown":
             continue
-        for a, b in PID_CITATION.findall(src):
-            pid = f"{int(a)}.{int(b)}"
+        for pid in cited_pids(src):
             if pid not in cited:
                 cited.append(pid)
         if "solution" in tags:
@@ -397,10 +366,43 @@ INSTRUCTOR_TAG = "instructor"
 INSTRUCTOR_TITLE = "教师用：讨论题参考要点"
 
 
+SOLUTION_TAG = "solution"
+#: The directive (``xinzhi_book.SolutionDirective``) that gives a Markdown solution cell
+#: the classes myst-nb gives a code cell tagged ``solution``, so sphinx-togglebutton
+#: (``.tag_solution``) folds both kinds alike.
+SOLUTION_DIRECTIVE = "xinzhi-solution"
+_COLON_FENCE = re.compile(r"^ {0,3}(:{3,})", re.M)
+
+
+def fold_solution(source: str) -> str:
+    """A Markdown solution cell's source inside the ``{xinzhi-solution}`` directive,
+    fenced with more colons than any colon fence inside it.  A heading cannot stand
+    inside it (docutils allows no section in a container): :class:`BookSourceError`
+    says to make it a bold line.
+
+    >>> print(fold_solution("**参考要点**\\n- 甲"))
+    :::{xinzhi-solution}
+    **参考要点**
+    - 甲
+    :::
+    """
+    from markdown_it import MarkdownIt
+
+    if any(t.type == "heading_open" for t in MarkdownIt("commonmark").parse(source)):
+        raise BookSourceError(
+            "a Markdown cell tagged 'solution' has a heading, which cannot be folded; make "
+            "the heading a bold line (" + source.strip()[:40].replace("\n", " ") + ")"
+        )
+    longest = max((len(m.group(1)) for m in _COLON_FENCE.finditer(source)), default=2)
+    fence = ":" * max(3, longest + 1)
+    return f"{fence}{{{SOLUTION_DIRECTIVE}}}\n{source.rstrip()}\n{fence}"
+
+
 def edition_notebook(text: str, edition: str) -> str:
-    """The notebook JSON ``text`` as ``edition`` shows it: the study edition drops the
-    ``instructor`` cells (myst-nb's own ``remove-cell`` tag); the instructor edition shows
-    each in an admonition.  Other notebooks come back unchanged.
+    """The notebook JSON ``text`` as ``edition`` shows it: Markdown ``solution`` cells in
+    a container that folds (:func:`fold_solution`); the study edition drops the
+    ``instructor`` cells (myst-nb's own ``remove-cell`` tag), the instructor edition
+    shows each in an admonition.  Other notebooks come back unchanged.
 
     >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["instructor"]},
     ...                  "source": "### 要点\\n- 甲"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -415,23 +417,31 @@ def edition_notebook(text: str, edition: str) -> str:
     ::::
     """
     try:
-        nb = json.loads(text)
+        # The text source-read hands over, not a file: the notebook reader has read (and
+        # judged) the file already when the book collected its chapters.
+        nb = json.loads(text)  # noqa: conventions
     except ValueError:
-        return text  # not ours to judge here: the notebook reader reports it
-    cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(cells, list) or not any(INSTRUCTOR_TAG in _tags(c) for c in cells):
         return text
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return text
+    changed = False
     for cell in cells:
-        if INSTRUCTOR_TAG not in _tags(cell):
+        tags = cell_tags(cell)
+        if SOLUTION_TAG in tags and cell.get("cell_type") == "markdown":
+            cell["source"] = fold_solution(cell_source(cell))
+            changed = True
+        if INSTRUCTOR_TAG not in tags:
             continue
+        changed = True
         if edition == "instructor":
-            body = _solution_markdown("markdown", _source(cell))
+            body = _solution_markdown("markdown", cell_source(cell))
             cell["source"] = "\n".join(
                 [f"::::{{admonition}} {INSTRUCTOR_TITLE}", ":class: note xinzhi-instructor", "", *body, "::::"]
             )
         else:
-            cell.setdefault("metadata", {})["tags"] = [*_tags(cell), "remove-cell"]
-    return json.dumps(nb, ensure_ascii=False)
+            cell.setdefault("metadata", {})["tags"] = [*tags, "remove-cell"]
+    return json.dumps(nb, ensure_ascii=False) if changed else text
 
 
 
@@ -469,9 +479,9 @@ def drop_instructor_blocks(text: str) -> str:
 def study_notebook(text: str) -> str:
     """A chapter notebook (JSON ``text``) as the study site offers it for download: without
     its ``instructor`` cells, written as nbformat writes it.  Unchanged if it has none."""
-    nb = json.loads(text)
+    nb = json.loads(text)  # noqa: conventions (a _sources copy's text, rewritten in place)
     cells = nb.get("cells", [])
-    kept = [c for c in cells if INSTRUCTOR_TAG not in _tags(c)]
+    kept = [c for c in cells if INSTRUCTOR_TAG not in cell_tags(c)]
     if len(kept) == len(cells):
         return text
     nb["cells"] = kept
@@ -580,7 +590,7 @@ def expand_reading(corpus: xinzhi.Corpus, items: Iterable[str]) -> list[str]:
             if item.isdigit():
                 chosen = [p.pid for p in corpus.essay(int(item)).paragraphs]
             elif "-" in item:
-                first, last = (xinzhi.parse_pid(x) for x in item.split("-", 1))
+                first, last = (parse_pid(x) for x in item.split("-", 1))
                 if first[0] != last[0] or first[1] > last[1]:
                     raise KeyError(f"{item!r} is not a range within one essay")
                 chosen = [corpus[f"{first[0]}.{n}"].pid for n in range(first[1], last[1] + 1)]
@@ -596,9 +606,9 @@ def expand_reading(corpus: xinzhi.Corpus, items: Iterable[str]) -> list[str]:
 
 
 def reading_minutes(corpus: xinzhi.Corpus, pids: Iterable[str]) -> int:
-    """Reading time at about 400 Han characters a minute, at least one minute."""
-    han = sum(xinzhi.count_han(corpus[p].text) for p in pids)
-    return max(1, round(han / 400))
+    """Reading time of these paragraphs in whole minutes, at least one
+    (:func:`xinzhi.reading_minutes`)."""
+    return minutes_for(sum(xinzhi.count_han(corpus[p].text) for p in pids))
 
 
 def readings(corpus: xinzhi.Corpus, pids: Iterable[str]) -> list[str]:
@@ -606,7 +616,7 @@ def readings(corpus: xinzhi.Corpus, pids: Iterable[str]) -> list[str]:
     by_essay: dict[int, list[str]] = {}
     for pid in pids:
         if pid in corpus:
-            by_essay.setdefault(xinzhi.parse_pid(pid)[0], []).append(pid)
+            by_essay.setdefault(parse_pid(pid)[0], []).append(pid)
     out = []
     for number in sorted(by_essay):
         essay = corpus.essay(number)
@@ -640,7 +650,7 @@ def syllabus_page(corpus: xinzhi.Corpus, chapters: list[Chapter], sessions: list
         "# 八次研讨课教学大纲",
         "",
         "本大纲每次课对应一章。各次课的**阅读**由构建程序统计该章正文引用的段落（pid）得出，"
-        "阅读时间按每分钟约 400 个汉字估算；**学习目标**、**讨论题**和**练习**取自该章笔记本，"
+        f"阅读时间按每分钟约 {xinzhi.READING_SPEED} 个汉字估算；**学习目标**、**讨论题**和**练习**取自该章笔记本，"
         "章节修订后大纲随之更新。**写作任务**由本指南编写。",
         "",
     ]
@@ -728,7 +738,7 @@ def read_references(path: Path | None = None) -> list[Work]:
 
 def chapter_markdown(path: Path) -> str:
     """All Markdown of a chapter notebook, one string."""
-    return "\n".join(_source(c) for c in _cells(path) if c.get("cell_type") == "markdown")
+    return "\n".join(cell_source(c) for c in _cells(path) if c.get("cell_type") == "markdown")
 
 
 def citing_chapters(works: list[Work], chapters: list[Chapter]) -> dict[Work, list[Chapter]]:
@@ -803,6 +813,7 @@ def generate(out: Path = GENERATED, notebooks: Path = NOTEBOOKS) -> list[Path]:
     chapters = read_chapters(notebooks)
     pages[out / "syllabus.md"] = syllabus_page(corpus, chapters, read_sessions())
     pages[out / "references.md"] = references_page(corpus, chapters, read_references())
+    pages[out / "api.md"] = xinzhi_api.api_page(chapters)
     userdict = Path(xinzhi.__file__).resolve().parent / "data" / "userdict.txt"
     pages[out / "search-userdict.txt"] = search_userdict(
         userdict.read_text(encoding="utf-8").splitlines()
@@ -819,5 +830,4 @@ def iter_citations(text: str) -> Iterator[str]:
     >>> list(iter_citations("见〔3.5〕〔3.6〕与〔4.1〕"))
     ['3.5', '3.6', '4.1']
     """
-    for a, b in PID_CITATION.findall(text):
-        yield f"{int(a)}.{int(b)}"
+    yield from cited_pids(text)

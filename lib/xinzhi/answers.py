@@ -107,6 +107,8 @@ import re
 import unicodedata
 from typing import Iterable
 
+from .conventions import format_pid
+
 __all__ = [
     "WHITESPACE",
     "QUOTES",
@@ -147,6 +149,9 @@ _QUOTE_BOUNDARY = re.compile(f"([”」』’])[{WHITESPACE}]*([“「『‘])")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[0-9]+")
 _GROUP_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+# Rule 6 reads the spellings students write for a pid (p3-5, 3。5, 〔３．５〕 after NFKC),
+# a lenient reading of the one grammar in xinzhi.conventions, whose format_pid writes
+# the result.  Plain character classes, so the same patterns work in the page's checker.
 _PID = re.compile(r"[pP]?([0-9]{1,6})[.。\-]([0-9]{1,6})")
 _PID_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{1,6}) *[.。] *([0-9]{1,6})(?![0-9])")
 _LETTER = re.compile(r"[A-Z]")
@@ -311,7 +316,7 @@ def read_pid(text: str) -> str | None:
         return None
     text = _strip(_WS.sub("", unicodedata.normalize("NFKC", text)))
     match = _PID.fullmatch(text)
-    return f"{int(match.group(1))}.{int(match.group(2))}" if match else None
+    return format_pid(int(match.group(1)), int(match.group(2))) if match else None
 
 
 def find_pids(text: str) -> list[str]:
@@ -321,7 +326,7 @@ def find_pids(text: str) -> list[str]:
     (['3.5', '3.6'], ['3.5', '5.18'])
     """
     text = _WS.sub(" ", unicodedata.normalize("NFKC", text))
-    return [f"{int(a)}.{int(b)}" for a, b in _PID_IN_TEXT.findall(text)]
+    return [format_pid(int(a), int(b)) for a, b in _PID_IN_TEXT.findall(text)]
 
 
 def read_letter(text: str) -> str | None:

@@ -3,7 +3,8 @@
 Each table ``NAME.csv`` has a provenance note ``NAME.md`` beside it (source, package and
 version, licence); :func:`provenance` returns it.  The glossary, the timeline, the errata
 and the chronology of the essays' sources are written for this project from the essays;
-the GDP tables come from published data.
+the GDP tables come from published data.  Every call reads the file afresh, so a table
+a student changes in place changes nothing for the next call.
 
 >>> [name for name in dataset_names() if name.startswith("gdp_")]
 ['gdp_china_world', 'gdp_per_capita_real', 'gdp_real_china_usa']
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import TYPE_CHECKING
+
+from .conventions import parse_pid
+from .errors import LookupFailed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +36,7 @@ def dataset_names() -> list[str]:
 def _check(name: object) -> str:
     names = dataset_names()
     if not isinstance(name, str) or name.removesuffix(".csv") not in names:
-        raise ValueError(f"no dataset {name!r}; the shipped datasets are: {', '.join(names)}")
+        raise LookupFailed(f"no dataset {name!r}; the shipped datasets are: {', '.join(names)}")
     return name.removesuffix(".csv")
 
 
@@ -86,5 +90,5 @@ def errata() -> "pd.DataFrame":
     ['先先进']
     """
     frame = load_dataset("errata", dtype=str)
-    order = frame["pid"].map(lambda pid: tuple(int(part) for part in pid.split(".")))
+    order = frame["pid"].map(parse_pid)
     return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)

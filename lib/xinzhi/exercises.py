@@ -17,80 +17,7 @@ randomness, no object reprs), because notebooks commit it and nbval compares it:
 * wrong: ``❌ 还不对。`` with what is wrong where that helps (``少了 2 项。``, ``偏大了。``),
   and the hint.
 
-Answer keys
------------
-All keys live in one file, ``lib/xinzhi/data/answers.json``: a JSON object from exercise
-id to key, pretty-printed with sorted keys.  An id is ``"N.K"`` (chapter, exercise:
-``"2.1"``, ``"12.3"``); ids starting ``"demo."`` are examples for the docs and tests.
-Every key has
-
-``kind``
-    one of the kinds below;
-``answer``
-    the right answer, in the form the kind describes;
-``hint``
-    one short Chinese sentence, shown for blank and wrong answers;
-``examples``
-    ``{"accept": [...], "reject": [...]}``: at least two answers a good student might
-    write (in different forms) that must pass, and at least two close but wrong answers
-    that must not.  :func:`validate_keys` runs them all;
-``explanation`` (optional)
-    shown after a right answer;
-``note`` (optional)
-    for authors; never printed.
-
-How answers are read — the normalisation rules — is :mod:`xinzhi.answers` (Rules 1–7,
-shared with the book's in-page checker).  A key widens them only declaratively, with
-``accept`` (more spellings), ``units`` (counter words after a number) and ``frame``
-(words an answer may be quoted with).  Kinds:
-
-``"choice"``
-    An option letter.  ``answer``: ``"B"``, or a list of letters that are all accepted.
-    Optional ``options``: the letters offered, e.g. ``"ABCD"``.  ``"b"``, ``"Ｂ"``,
-    ``" (B) "``, ``"B。"`` all read as ``"B"`` (Rule 6).
-``"text"``
-    A short string.  ``answer``: a string; optional ``accept``: a list of other accepted
-    strings; optional ``frame``: phrases that may stand around an accepted form (Rule 4).
-    Compared in :func:`xinzhi.answers.text_form` (Rules 1–3: NFKC, spaces, quotation
-    marks and punctuation at the ends, ASCII case, 和/与/及 in pairs).
-``"number"``
-    A number.  ``answer``: int or float; optional ``tolerance`` (absolute, default
-    ``1e-9``), ``rel_tolerance`` (relative to the answer), ``units`` (counter words a text
-    answer may end with, e.g. ``["篇"]``, ``["%", "个"]``).  Accepted: int, float,
-    Fraction, Decimal, numpy and pandas numbers and one-element arrays, and text read by
-    Rule 5: ``"１２０"``, ``" 1,234.5 "``, ``"18%"`` (if ``"%"`` is in ``units``), ``"第4篇"``
-    and ``"第四篇"`` (if ``"篇"`` is).  Booleans are not numbers here.
-``"set"``
-    Unordered strings.  ``answer``: a list; each item is a string or a list of
-    accepted spellings (the first one canonical).  Optional ``units`` and ``frame`` apply
-    to the items.  The student's answer may be a list, tuple, set, pandas Series,
-    one-column DataFrame, any iterable, one string (Rule 7: split on ``、，,;；``, line
-    breaks, or else spaces, and at 和/与/及 between items; ``"ACDE"`` when the items are
-    option letters), or a single number (one item).
-    An item matches a spelling in its text form or by Rule 4; a spelling written in
-    digits (``"8"``, an essay number) also matches any item that reads as that number by
-    Rule 5 (``8``, ``"第8篇"``, ``"八"``); a spelling written as a pid (``"2.2"``) any item
-    that reads as that pid.  Feedback says how many are missing or extra, never which.
-``"sequence"``
-    Ordered strings: like ``set``, but order matters.
-``"pid"``
-    One paragraph id.  ``answer``: ``"3.5"``.  ``"〔3.5〕"``, ``" 3.5 "``, ``"3．5"``,
-    ``"p3-5"`` and ``(3, 5)`` all read as ``"3.5"`` (Rule 6).
-``"pids"``
-    Unordered paragraph ids.  ``answer``: a list of pids.  A string answer may hold
-    several (``"〔3.5〕〔3.6〕"``).
-``"mapping"``
-    A dict from string to value (e.g. essay number to page).  ``answer``: an object
-    whose values are strings, numbers, or lists of accepted values.  A student's key
-    matches a key of the answer as a set item matches a spelling (an int key ``3`` or
-    ``"（3）"`` matches ``"3"``, a float key ``1.2`` matches the pid ``"1.2"``); a string
-    value likewise; a number value is compared like ``number`` (``tolerance``,
-    ``rel_tolerance``, ``units`` apply).
-
-:func:`validate_keys` lists malformed keys (the tests require none), including a key
-whose own answer does not pass its checker, and a key whose examples are missing, or
-whose accepted example fails or rejected example passes.  A key with a problem of its
-examples still grades answers; a malformed key does not (:func:`check` says so).
+The answer keys and how they are written and checked: :mod:`xinzhi.keys`.
 
 >>> check("demo.choice", " ｂ ")
 ✅ 正确！目录列出 8 篇文章。
@@ -105,21 +32,17 @@ True
 
 from __future__ import annotations
 
-import copy
-import functools
 import html
 import itertools
-import json
 import math
 import numbers
 import re
 import unicodedata
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
-from xinzhi.answers import (
+from .keys import _id_order, _is_plain_number, _load, _problems
+from .answers import (
     find_pids,
     is_blank_text,
     is_framed,
@@ -134,302 +57,19 @@ from xinzhi.answers import (
     text_form,
 )
 
-__all__ = [
-    "check",
-    "Verdict",
-    "hint",
-    "answer_key",
-    "exercise_ids",
-    "validate_keys",
-    "reload_keys",
-    "keys_path",
-    "KINDS",
-    "example_results",
-]
+__all__ = ["check", "Verdict", "hint"]
 
-#: The kinds of answer a key can ask for (see the module docstring).
-KINDS = ("choice", "text", "number", "set", "sequence", "pid", "pids", "mapping")
-
-_COMMON_FIELDS = {"kind", "answer", "hint", "explanation", "note", "examples"}
-_KIND_FIELDS = {
-    "choice": {"options"},
-    "text": {"accept", "frame"},
-    "number": {"tolerance", "rel_tolerance", "units"},
-    "set": {"units", "frame"},
-    "sequence": {"units", "frame"},
-    "pid": set(),
-    "pids": set(),
-    "mapping": {"tolerance", "rel_tolerance", "units"},
-}
-_ID = re.compile(r"^(?:\d+\.\d+|demo\.[a-z0-9_.-]+)$")
 _DEFAULT_TOLERANCE = 1e-9
 #: More items than this in an answer is not an answer; it also stops infinite iterators.
 _MAX_ITEMS = 1000
 #: Longer strings are not short answers; cutting them keeps normalisation cheap.
 _MAX_CHARS = 10_000
-#: Each key needs at least this many accepted and this many rejected examples.
-_MIN_EXAMPLES = 2
 
 _LETTER = re.compile(r"^[A-Z]$")
 
 _CORRECT = "✅ 正确！"
 _WRONG = "❌ 还不对。"
 _BLANK = "尚未作答：把 ... 换成你的答案，再运行这个单元格。"
-
-
-# --- the answer keys ---------------------------------------------------------------
-def keys_path() -> Path:
-    """The answer-key file, ``lib/xinzhi/data/answers.json``.
-
-    >>> keys_path().name
-    'answers.json'
-    """
-    return Path(str(resources.files("xinzhi").joinpath("data", "answers.json")))
-
-
-@functools.lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, Any], str | None]:
-    """All keys, and a problem with the file as a whole (or None)."""
-    path = keys_path()
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, f"cannot read {path.name} ({type(exc).__name__})"
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return {}, f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-    if not isinstance(data, dict):
-        return {}, f"{path.name} must hold a JSON object from exercise id to key"
-    return data, None
-
-
-@functools.lru_cache(maxsize=1)
-def _problems() -> dict[str, list[str]]:
-    """Problems that stop a key from grading (check() refuses such a key)."""
-    keys, _ = _load()
-    return {eid: _key_problems(eid, key) for eid, key in keys.items()}
-
-
-def reload_keys() -> None:
-    """Forget the cached keys, so the next call reads ``answers.json`` again.
-
-    >>> reload_keys()
-    """
-    _load.cache_clear()
-    _problems.cache_clear()
-
-
-def exercise_ids() -> list[str]:
-    """All exercise ids with a key, in chapter order (``"2.10"`` after ``"2.9"``).
-
-    >>> "demo.pid" in exercise_ids()
-    True
-    """
-    return sorted(_load()[0], key=_id_order)
-
-
-def _id_order(eid: str) -> tuple:
-    if re.fullmatch(r"\d+\.\d+", eid):
-        chapter, number = eid.split(".")
-        return (0, int(chapter), int(number), "")
-    return (1, 0, 0, eid)
-
-
-def answer_key(exercise_id: str) -> dict[str, Any]:
-    """A copy of the key of ``exercise_id`` (for tests and authors).
-
-    >>> answer_key("demo.pid")["kind"]
-    'pid'
-    """
-    keys, problem = _load()
-    if problem:
-        raise ValueError(f"the answer keys cannot be used: {problem}; fix {keys_path()}")
-    if exercise_id not in keys:
-        raise KeyError(
-            f"no answer key {exercise_id!r}; add it to {keys_path()} "
-            f"(ids are written like '2.1')"
-        )
-    return copy.deepcopy(keys[exercise_id])
-
-
-def validate_keys() -> list[str]:
-    """Problems with the answer keys, one line each; empty when every key is usable.
-
-    Reports malformed keys and, for well-formed ones, missing examples, accepted
-    examples that fail and rejected examples that pass.
-
-    >>> validate_keys()
-    []
-    """
-    keys, problem = _load()
-    if problem:
-        return [problem]
-    lines = []
-    for eid in sorted(keys, key=_id_order):
-        problems = _problems()[eid] or _example_problems(keys[eid])
-        lines += [f"{eid}: {p}" for p in problems]
-    return lines
-
-
-def example_results(exercise_id: str) -> list[tuple[str, object, bool]]:
-    """Each example of a key as ``(expected, answer, passes)``; expected is ``"accept"``
-    or ``"reject"`` (for the per-key test).
-
-    >>> [(e, ok) for e, _, ok in example_results("demo.choice")][:2]
-    [('accept', True), ('accept', True)]
-    """
-    key = answer_key(exercise_id)
-    examples = key.get("examples")
-    if not isinstance(examples, dict):
-        return []
-    return [(group, answer, _example_passes(key, answer))
-            for group in ("accept", "reject")
-            for answer in (examples.get(group) if isinstance(examples.get(group), list) else [])]
-
-
-def _example_passes(key: dict, answer: object) -> bool:
-    """Whether check() would call ``answer`` right under ``key``."""
-    if _is_blank(answer):
-        return False
-    try:
-        return bool(_GRADERS[key["kind"]](key, answer)[0])
-    except Exception:
-        return False
-
-
-def _example_problems(key: dict) -> list[str]:
-    """What is wrong with the examples of a well-formed key."""
-    examples = key.get("examples")
-    if examples is None:
-        return [f"missing 'examples' (at least {_MIN_EXAMPLES} accepted and "
-                f"{_MIN_EXAMPLES} rejected answers)"]
-    if not isinstance(examples, dict) or set(examples) - {"accept", "reject"}:
-        return ["'examples' must be an object with 'accept' and 'reject' lists"]
-    problems = []
-    for group, should_pass in (("accept", True), ("reject", False)):
-        answers = examples.get(group)
-        if not isinstance(answers, list) or len(answers) < _MIN_EXAMPLES:
-            problems.append(f"'examples.{group}' must list at least {_MIN_EXAMPLES} answers")
-            continue
-        for n, answer in enumerate(answers, 1):
-            if _example_passes(key, answer) != should_pass:
-                shown = json.dumps(answer, ensure_ascii=False)
-                verb = "does not pass" if should_pass else "passes"
-                problems.append(f"{group} example {n} ({shown}) {verb}")
-    return problems
-
-
-def _key_problems(eid: str, key: object) -> list[str]:
-    """What is wrong with one key, in English for authors."""
-    problems: list[str] = []
-    if not _ID.match(eid):
-        problems.append("id must look like '2.1' (chapter.exercise) or 'demo.name'")
-    if not isinstance(key, dict):
-        return problems + ["key must be a JSON object with kind, answer and hint"]
-    kind = key.get("kind")
-    if kind not in KINDS:
-        return problems + [f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"]
-    if "answer" not in key:
-        problems.append("missing 'answer'")
-    hint_text = key.get("hint")
-    if not isinstance(hint_text, str) or not hint_text.strip():
-        problems.append("missing 'hint' (one short Chinese sentence)")
-    if "explanation" in key and not isinstance(key["explanation"], str):
-        problems.append("'explanation' must be a string")
-    unknown = set(key) - _COMMON_FIELDS - _KIND_FIELDS[kind]
-    if unknown:
-        problems.append(f"unknown field(s) {', '.join(sorted(unknown))} for kind {kind!r}")
-    for name in ("tolerance", "rel_tolerance"):
-        if name in key and not (_is_plain_number(key[name]) and key[name] >= 0):
-            problems.append(f"'{name}' must be a number >= 0")
-    if "units" in key and not _is_str_list(key["units"]):
-        problems.append("'units' must be a list of strings")
-    if "accept" in key and not _is_str_list(key["accept"]):
-        problems.append("'accept' must be a list of strings")
-    if "frame" in key and not (_is_str_list(key["frame"]) and all(text_form(f) for f in key["frame"])):
-        problems.append("'frame' must be a list of non-empty strings")
-    if "options" in key and not (
-        isinstance(key["options"], str) and re.fullmatch(r"[A-Z]+", key["options"])
-    ):
-        problems.append("'options' must be capital letters, e.g. 'ABCD'")
-    if problems or "answer" not in key:
-        return problems
-    form = _answer_form_problem(kind, key["answer"])
-    if form:
-        return problems + [form]
-    try:
-        ok, _ = _GRADERS[kind](key, _canonical(kind, key["answer"]))
-    except Exception as exc:  # report, never crash the validator
-        return problems + [f"checking the key's own answer failed ({type(exc).__name__})"]
-    if not ok:
-        problems.append("the key's own answer does not pass its checker")
-    return problems
-
-
-def _answer_form_problem(kind: str, answer: object) -> str | None:
-    if kind == "choice":
-        letters = answer if isinstance(answer, list) else [answer]
-        if not letters or not all(isinstance(a, str) and _LETTER.match(a) for a in letters):
-            return "a choice answer is a capital letter like 'B' or a list of them"
-    elif kind == "text":
-        if not isinstance(answer, str) or not text_form(answer):
-            return "a text answer is a non-empty string"
-    elif kind == "number":
-        if not _is_plain_number(answer) or not math.isfinite(answer):
-            return "a number answer is a finite int or float"
-    elif kind in ("set", "sequence"):
-        if not isinstance(answer, list) or not answer:
-            return f"a {kind} answer is a non-empty list"
-        for item in answer:
-            options = item if isinstance(item, list) else [item]
-            if not options or not all(isinstance(o, str) and text_form(o) for o in options):
-                return f"each {kind} item is a string or a list of accepted strings"
-        if kind == "set" and len({text_form(_first(i)) for i in answer}) != len(answer):
-            return "a set answer has the same item twice"
-    elif kind == "pid":
-        if not isinstance(answer, str) or _to_pid(answer) != answer:
-            return "a pid answer is written 'E.N', e.g. '3.5'"
-    elif kind == "pids":
-        if not isinstance(answer, list) or not answer:
-            return "a pids answer is a non-empty list of pids"
-        if not all(isinstance(p, str) and _to_pid(p) == p for p in answer):
-            return "each pid is written 'E.N', e.g. '3.5'"
-        if len(set(answer)) != len(answer):
-            return "a pids answer has the same pid twice"
-    elif kind == "mapping":
-        if not isinstance(answer, dict) or not answer:
-            return "a mapping answer is a non-empty JSON object"
-        for value in answer.values():
-            options = value if isinstance(value, list) else [value]
-            if not options or not all(
-                (isinstance(o, str) and text_form(o)) or _is_plain_number(o) for o in options
-            ):
-                return "each mapping value is a string, a number, or a list of them"
-    return None
-
-
-def _canonical(kind: str, answer: Any) -> Any:
-    """The key's answer as a student would write it (for the self-check)."""
-    if kind == "choice" and isinstance(answer, list):
-        return answer[0]
-    if kind in ("set", "sequence"):
-        return [_first(item) for item in answer]
-    if kind == "mapping":
-        return {k: _first(v) for k, v in answer.items()}
-    return answer
-
-
-def _first(item: Any) -> Any:
-    return item[0] if isinstance(item, list) else item
-
-
-def _is_plain_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_str_list(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 # --- public entry points -----------------------------------------------------------

@@ -244,8 +244,9 @@ def bench_notebooks(args: argparse.Namespace, report: Report) -> None:
             "[0-9]*.ipynb)."
         )
         return
-    import nbformat
     from nbclient import NotebookClient
+
+    from xinzhi.conventions import read_notebook
 
     total = 0.0
     failed = False
@@ -258,7 +259,7 @@ def bench_notebooks(args: argparse.Namespace, report: Report) -> None:
             for path in paths:
                 copy = Path(tmp) / path.name  # the repository's file is never written
                 shutil.copyfile(path, copy)
-                nb = nbformat.read(copy, as_version=4)
+                nb = read_notebook(copy)
                 client = NotebookClient(
                     nb, kernel_name="python3", timeout=600,
                     resources={"metadata": {"path": str(NOTEBOOKS)}},
