@@ -68,6 +68,7 @@ FIGURE_SCRIPT = textwrap.dedent("""
     import matplotlib
     matplotlib.use("Agg")
     from xinzhi import fonts, plot
+    plot.setup()  # as a chapter does before it draws with matplotlib itself
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
     from matplotlib.font_manager import FontProperties

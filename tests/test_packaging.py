@@ -27,6 +27,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 import _envs as envs
+import xinzhi
 import editions
 from xinzhi.conventions import read_notebook
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -74,7 +75,7 @@ def test_twine_check_passes(dist):
 def test_the_wheel_metadata_is_the_projects(dist):
     meta = metadata(dist["wheel"])
     assert meta["Name"] == PYPROJECT["name"] == "xinzhi-study"
-    assert meta["Version"] == PYPROJECT["version"]
+    assert meta["Version"] == xinzhi.__version__  # written once, in xinzhi/__init__.py
     assert meta["Summary"] == PYPROJECT["description"]
     assert meta["Requires-Python"] == PYPROJECT["requires-python"]
     assert meta.get_all("Classifier") == PYPROJECT["classifiers"]
