@@ -8,8 +8,9 @@ What it does, in build order:
   notes), fills the repository and launch-button settings from the environment, and
   points MathJax at a local copy so that no page loads anything from another site;
 * directives ``xinzhi-paragraph`` (a reader paragraph with its pid, anchor ``p3-5`` and
-  backlinks), ``xinzhi-essay-meta``, ``xinzhi-essays``, ``xinzhi-sources`` and
-  ``xinzhi-glossary``, all filled from ``xinzhi`` at build time;
+  backlinks), ``xinzhi-solution`` (a folded Markdown solution) and ``xinzhi-glossary``,
+  filled from ``xinzhi`` at build time (the essays table, the sources list, the essays'
+  head lines and the API page are generated as MyST by ``xinzhi_pages``);
 * ``doctree-read``: every ``〔3.5〕`` in a page becomes a cross-reference to the reader
   paragraph (an unknown pid is a build warning, so an error under ``-W``), each
   citation in a chapter is remembered for the reader's backlinks, and the terms in a
@@ -338,54 +339,6 @@ class SolutionDirective(SphinxDirective):
         return [box]
 
 
-class EssayMetaDirective(SphinxDirective):
-    """``{xinzhi-essay-meta} 3``: the essay's source page, column and reading time."""
-
-    required_arguments = 1
-
-    def run(self) -> list[nodes.Node]:
-        corpus = _corpus()
-        try:
-            essay = corpus.essay(int(self.arguments[0]))
-        except (KeyError, ValueError) as exc:
-            raise self.error(str(exc)) from None
-        self.env.note_dependency(str(corpus.source))
-        row = corpus.essays_table.set_index("essay").loc[essay.number]
-        first, last = essay.paragraphs[0].pid, essay.paragraphs[-1].pid
-        text = (
-            f"目录题名：{essay.toc_title}；原书第 {essay.page} 页起；"
-            f"{len(essay.paragraphs)} 段（〔{first}〕至〔{last}〕），"
-            f"约 {int(row['han'])} 字，阅读约 {xinzhi.reading_minutes(row['han'])} 分钟。"
-        )
-        para = nodes.paragraph(classes=["xinzhi-essay-meta"])
-        para += nodes.Text(text)
-        return [para]
-
-
-def _table(header: list[str], rows: list[list[nodes.Node | str]], classes: list[str]) -> nodes.table:
-    table = nodes.table(classes=classes)
-    group = nodes.tgroup(cols=len(header))
-    table += group
-    for _ in header:
-        group += nodes.colspec(colwidth=1)
-    thead = nodes.thead()
-    group += thead
-    row = nodes.row()
-    for h in header:
-        row += nodes.entry("", nodes.paragraph("", h))
-    thead += row
-    tbody = nodes.tbody()
-    group += tbody
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            para = nodes.paragraph()
-            para += nodes.Text(cell) if isinstance(cell, str) else cell
-            row += nodes.entry("", para)
-        tbody += row
-    return table
-
-
 def _doc_xref(docname: str, text: str | None = None) -> addnodes.pending_xref:
     ref = addnodes.pending_xref(
         "", refdomain="std", reftype="doc", reftarget="/" + docname,
@@ -393,40 +346,6 @@ def _doc_xref(docname: str, text: str | None = None) -> addnodes.pending_xref:
     )
     ref += nodes.inline("", text or docname, classes=["xref", "std", "std-doc"])
     return ref
-
-
-class EssaysDirective(SphinxDirective):
-    """``{xinzhi-essays}``: the eight essays, linked to their reader pages."""
-
-    def run(self) -> list[nodes.Node]:
-        corpus = _corpus()
-        rows = []
-        for e in corpus.essays:
-            rows.append([
-                str(e.number),
-                _doc_xref(pages.reader_docname(e.number), e.title),
-                str(e.page),
-                f"〔{e.paragraphs[0].pid}〕–〔{e.paragraphs[-1].pid}〕",
-            ])
-        return [_table(["篇", "题名", "原书页码", "段落"], rows, ["xinzhi-essays"])]
-
-
-class SourcesDirective(SphinxDirective):
-    """``{xinzhi-sources}``: the eight essays as sources, as the table of contents gives them."""
-
-    def run(self) -> list[nodes.Node]:
-        corpus = _corpus()
-        items = nodes.enumerated_list(classes=["xinzhi-sources"])
-        for e in corpus.essays:
-            para = nodes.paragraph()
-            para += nodes.Text(f"《{e.title}》")
-            if e.column:
-                para += nodes.Text(f"，栏目“{e.column}”")
-            para += nodes.Text(f"。见所据文集第 {e.page} 页起；本书")
-            para += _doc_xref(pages.reader_docname(e.number), f"原文·{pages.essay_label(e.number)}")
-            para += nodes.Text("。")
-            items += nodes.list_item("", para)
-        return [items]
 
 
 class GlossaryDirective(SphinxDirective):
@@ -877,10 +796,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         text=(lambda self, node: None, lambda self, node: None),
     )
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
-    app.add_directive("xinzhi-essay-meta", EssayMetaDirective)
     app.add_directive(pages.SOLUTION_DIRECTIVE, SolutionDirective)
-    app.add_directive("xinzhi-essays", EssaysDirective)
-    app.add_directive("xinzhi-sources", SourcesDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)
     # Before sphinx_external_toc and sphinx_togglebutton read the config (priority 500).
     app.connect("config-inited", on_config_inited, priority=100)
