@@ -161,6 +161,12 @@ def normalize_text(text: str, *, width: bool = True, digit_spaces: bool = True) 
 class Corpus:
     """The eight essays: objects for reading, pandas views for analysis.
 
+    ``corpus.essays`` and ``corpus[pid]`` give objects (an :class:`Essay`'s
+    ``paragraphs`` is a tuple of :class:`Paragraph`); ``corpus.paragraphs``,
+    ``.sections``, ``.essays_table`` and ``.tokens`` are pandas tables, each a fresh copy.
+    (The two meanings of ``paragraphs`` are the project's core API, which every chapter
+    uses; they stay.)
+
     >>> corpus = load_corpus()
     >>> len(corpus.essays), corpus["3.5"].pid
     (8, '3.5')
