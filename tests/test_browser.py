@@ -17,127 +17,36 @@ is Chinese.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
-import os
 import re
-import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 import _book as book
+from _browser import ARTIFACTS, ROOT, Visit, launch, missing, serve
 import editions
 import xinzhi_pages
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a page closed while Sphinx's search was still fetching result summaries
-
-
-@contextlib.contextmanager
-def _serve(site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site, f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    with _serve(site) as served:
+    with serve(site) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
 def instructor_server(instructor_site):
-    with _serve(instructor_site) as served:
+    with serve(instructor_site) as served:
         yield served
-
-
-def _missing(message: str) -> None:
-    """A tool the tests need is not installed: a failure on CI, a skip elsewhere."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing; install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-class Visit:
-    """A browser page that records every request and every failure."""
-
-    def __init__(self, browser, base: str, **context):
-        self.base = base
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.failures: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("requestfailed", lambda r: self.failures.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.failures.append(f"{r.url} -> {r.status}"))
-        self.page.on("pageerror", lambda e: self.failures.append(f"script error: {e}"))
-
-    def open(self, path: str):
-        self.page.goto(f"{self.base}/{quote(path, safe='/?=&#')}", wait_until="networkidle")
-        return self.page
-
-    def check(self, name: str):
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-        outside = [u for u in self.requests if not _local(u, self.base)]
-        assert not outside, f"{name}: requests left the site: {outside}"
-        assert not self.failures, f"{name}: failed requests or script errors: {self.failures}"
-
-    def close(self):
-        self.context.close()
-
-
-def _local(url: str, base: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return url.startswith(base + "/") and parts.hostname == "127.0.0.1"
+    with launch() as running:
+        yield running
 
 
 def test_home_chapter_reader_and_glossary_load_only_from_the_site(server, browser):
@@ -406,7 +315,7 @@ def axe_script() -> Path:
     pinned = re.search(r"^AXE_VERSION\s*:=\s*(\S+)\s*$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert pinned, "the Makefile pins no AXE_VERSION for axe-core"
     if not AXE.is_file():
-        _missing(f"{AXE} is missing; install axe-core {pinned.group(1)} from npm with: make axe")
+        missing(f"{AXE} is missing; install axe-core {pinned.group(1)} from npm with: make axe")
     installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
     assert installed == pinned.group(1), (
         f"axe-core {installed} is installed but the Makefile pins {pinned.group(1)}: run make axe"

@@ -26,6 +26,7 @@ __all__ = [
     "EssayError",
     "NotebookError",
     "AnswerKeyError",
+    "ExportError",
     "require_choice",
     "require_count",
 ]
@@ -69,6 +70,10 @@ class NotebookError(XinzhiError, ValueError):
 
 class AnswerKeyError(XinzhiError, ValueError):
     """An answer key (``data/answers.json``) is malformed, or an exercise id is unknown."""
+
+
+class ExportError(XinzhiError, ValueError):
+    """A file is not a readable answer export of the book's 我的进度 page."""
 
 
 # --- argument checks shared by the helpers ----------------------------------------------

@@ -57,7 +57,7 @@ from .answers import (
     text_form,
 )
 
-__all__ = ["check", "Verdict", "hint"]
+__all__ = ["check", "Verdict", "hint", "MESSAGES"]
 
 _DEFAULT_TOLERANCE = 1e-9
 #: More items than this in an answer is not an answer; it also stops infinite iterators.
@@ -67,9 +67,39 @@ _MAX_CHARS = 10_000
 
 _LETTER = re.compile(r"^[A-Z]$")
 
-_CORRECT = "✅ 正确！"
-_WRONG = "❌ 还不对。"
-_BLANK = "尚未作答：把 ... 换成你的答案，再运行这个单元格。"
+#: Every message a verdict on a text answer can show, in one table: the book's in-page
+#: checker (``book/_static/xinzhi-check.js``) receives this table and so says the same
+#: words.  ``{n}``, ``{m}`` and ``{options}`` are filled in; ``blank_page`` is the page's
+#: own wording of ``blank`` (there is no cell to run there).
+MESSAGES = {
+    "right": "✅ 正确！",
+    "wrong": "❌ 还不对。",
+    "blank": "尚未作答：把 ... 换成你的答案，再运行这个单元格。",
+    "blank_page": "尚未作答：在框里写下你的答案，再按“检查”。",
+    "hint": "提示：",
+    "detail_join": "，",
+    "detail_end": "。",
+    "one_letter": "请只填一个选项字母，例如 \"B\"",
+    "only_options": "这道题只有 {options} 这几个选项",
+    "options_join": "、",
+    "not_a_number": "没能把你的答案读成一个数",
+    "too_big": "偏大了",
+    "too_small": "偏小了",
+    "missing_items": "少了 {n} 项",
+    "extra_items": "多了 {n} 项",
+    "wrong_order": "内容都对，但顺序不对",
+    "wrong_items": "有 {n} 项不对",
+    "item_count": "应有 {n} 项，你给了 {m} 项",
+    "pid_form": "段落编号写作 \"E.N\"（篇.段），例如 \"3.5\"",
+    "right_essay": "篇目对了，段落号不对",
+    "no_pids": "没有读到段落编号，例如 \"3.5\"",
+    "missing_keys": "少了 {n} 个键",
+    "extra_keys": "多了 {n} 个键",
+    "wrong_values": "有 {n} 个值不对",
+}
+_CORRECT = MESSAGES["right"]
+_WRONG = MESSAGES["wrong"]
+_BLANK = MESSAGES["blank"]
 
 
 # --- public entry points -----------------------------------------------------------
@@ -198,7 +228,7 @@ def _hint_lines(exercise_id: object) -> list[str]:
         text = key.get("hint") if isinstance(key, dict) else None
     except Exception:
         text = None
-    return [f"提示：{text.strip()}"] if isinstance(text, str) and text.strip() else []
+    return [MESSAGES["hint"] + text.strip()] if isinstance(text, str) and text.strip() else []
 
 
 def _check(exercise_id: object, answer: object) -> tuple[bool, str, list[str]]:
@@ -211,9 +241,9 @@ def _check(exercise_id: object, answer: object) -> tuple[bool, str, list[str]]:
     if ok:
         explanation = key.get("explanation")
         return True, "right", [_CORRECT + (explanation.strip() if isinstance(explanation, str) else "")]
-    detail = "，".join(details)
+    detail = MESSAGES["detail_join"].join(details)
     if detail:
-        detail += "。"
+        detail += MESSAGES["detail_end"]
     return False, "wrong", [_WRONG + detail, *_hint_lines(eid)]
 
 
@@ -362,9 +392,9 @@ def _items(value: object, key: dict | None = None) -> tuple[list[object] | None,
 def _count_phrase(missing: int, extra: int) -> list[str]:
     parts = []
     if missing:
-        parts.append(f"少了 {missing} 项")
+        parts.append(MESSAGES["missing_items"].format(n=missing))
     if extra:
-        parts.append(f"多了 {extra} 项")
+        parts.append(MESSAGES["extra_items"].format(n=extra))
     return parts
 
 
@@ -401,12 +431,12 @@ def _grade_choice(key: dict, answer: object) -> tuple[bool, list[str]]:
     text = _as_str(answer)
     letter = read_letter(text) if text is not None else None
     if letter is None:
-        return False, ["请只填一个选项字母，例如 \"B\""]
+        return False, [MESSAGES["one_letter"]]
     if letter in accepted:
         return True, []
     options = key.get("options")
     if isinstance(options, str) and letter not in options:
-        return False, [f"这道题只有 {'、'.join(options)} 这几个选项"]
+        return False, [MESSAGES["only_options"].format(options=MESSAGES["options_join"].join(options))]
     return False, []
 
 
@@ -426,12 +456,12 @@ def _tolerance(key: dict, target: float) -> float:
 def _number_matches(key: dict, target: float, value: object) -> tuple[bool, list[str]]:
     number = _to_number(value, key.get("units", ()))
     if number is None:
-        return False, ["没能把你的答案读成一个数"]
+        return False, [MESSAGES["not_a_number"]]
     if math.isnan(number):
         return False, ["你的答案不是一个有效的数（NaN）"]
     if abs(number - target) <= _tolerance(key, target):
         return True, []
-    return False, ["偏大了" if number > target else "偏小了"]
+    return False, [MESSAGES["too_big"] if number > target else MESSAGES["too_small"]]
 
 
 def _grade_number(key: dict, answer: object) -> tuple[bool, list[str]]:
@@ -487,13 +517,13 @@ def _grade_sequence(key: dict, answer: object) -> tuple[bool, list[str]]:
                 break
             unmatched.remove(hit)
         else:
-            return False, ["内容都对，但顺序不对"]
-        return False, [f"有 {right.count(False)} 项不对"]
+            return False, [MESSAGES["wrong_order"]]
+        return False, [MESSAGES["wrong_items"].format(n=right.count(False))]
     details = []
     if invalid:
         details.append(f"有 {invalid} 项不是文字")
     if len(given) != len(options):
-        details.append(f"应有 {len(options)} 项，你给了 {len(given)} 项")
+        details.append(MESSAGES["item_count"].format(n=len(options), m=len(given)))
     return False, details
 
 
@@ -518,12 +548,12 @@ def _to_pid(value: object) -> str | None:
 def _grade_pid(key: dict, answer: object) -> tuple[bool, list[str]]:
     pid = _to_pid(answer)
     if pid is None:
-        return False, ["段落编号写作 \"E.N\"（篇.段），例如 \"3.5\""]
+        return False, [MESSAGES["pid_form"]]
     if pid == key["answer"]:
         return True, []
     details = []
     if pid.split(".")[0] == key["answer"].split(".")[0]:
-        details.append("篇目对了，段落号不对")
+        details.append(MESSAGES["right_essay"])
     if isinstance(answer, float):
         details.append("段落编号请写成带引号的字符串，例如 \"3.10\"（写成数字 3.10 会变成 3.1）")
     return False, details
@@ -533,7 +563,7 @@ def _pid_items(answer: object) -> tuple[list[str] | None, int, str | None]:
     text = _as_str(answer)
     if text is not None:
         pids = find_pids(text)
-        return (pids, 0, None) if pids else (None, 0, "没有读到段落编号，例如 \"3.5\"")
+        return (pids, 0, None) if pids else (None, 0, MESSAGES["no_pids"])
     single = _to_pid(answer) if isinstance(answer, (tuple, list)) else None
     if single is not None:
         return [single], 0, None
@@ -588,11 +618,11 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
     wrong = sum(1 for k in names if k in given and not _value_matches(key, expected[k], given[k]))
     details = [f"有 {invalid} 个键不是文字或整数"] if invalid else []
     if missing:
-        details.append(f"少了 {missing} 个键")
+        details.append(MESSAGES["missing_keys"].format(n=missing))
     if extra:
-        details.append(f"多了 {extra} 个键")
+        details.append(MESSAGES["extra_keys"].format(n=extra))
     if wrong:
-        details.append(f"有 {wrong} 个值不对")
+        details.append(MESSAGES["wrong_values"].format(n=wrong))
     return not (invalid or missing or extra or wrong), details
 
 

@@ -1,0 +1,248 @@
+"""xinzhi.practice and the page's checker (book/_static/xinzhi-check.js).
+
+The parity test is the point of this file: the Python checker (:func:`xinzhi.check`) and
+the page's JavaScript port, run in Debian's chromium, must give the same verdict, word
+for word, on every key's ``accept`` and ``reject`` examples and on thousands of answers
+generated from the keys (other spellings, widths, quotation marks, separators, numerals,
+missing, extra and swapped items, random noise).  The counts go to
+``test-artifacts/parity.json`` for the closing notes and ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+
+import pytest
+
+import xinzhi
+from xinzhi import practice
+from xinzhi.errors import ExportError
+from xinzhi.exercises import MESSAGES
+from xinzhi.keys import answer_key, exercise_ids
+
+from _browser import ARTIFACTS, ROOT, launch
+
+CHECK_JS = ROOT / "book" / "_static" / "xinzhi-check.js"
+SEED = 20261203
+#: The least number of generated answers the parity test must compare.
+MIN_GENERATED = 1000
+
+
+# --- the page's view of the keys ----------------------------------------------------------
+def test_page_keys_hold_what_grades_and_no_examples():
+    keys = practice.page_keys()
+    assert set(keys) == set(exercise_ids())
+    for eid, key in keys.items():
+        assert key["kind"] == answer_key(eid)["kind"]
+        assert "examples" not in key and "note" not in key
+        assert key["hint"] == key["hint"].strip() and key["hint"]
+    assert practice.page_keys(2).keys() == {i for i in exercise_ids() if i.startswith("2.")}
+
+
+def test_a_mapping_keeps_its_order_as_pairs():
+    key = answer_key("2.4")
+    assert practice.page_key("2.4")["answer"] == [[k, v] for k, v in key["answer"].items()]
+
+
+def test_every_message_the_rules_use_reaches_the_page():
+    script = CHECK_JS.read_text(encoding="utf-8")
+    used = {name for name in MESSAGES if re.search(rf'M\.{name}\b|"{name}"', script)}
+    assert not set(MESSAGES) - {"blank"} - used, sorted(set(MESSAGES) - used)
+    # No message is written in the script itself: no Chinese outside comments.
+    code = "\n".join(line.split("//")[0] for line in script.splitlines() if not line.lstrip().startswith(("/*", "*")))
+    chinese = [ch for ch in code if unicodedata.name(ch, "").startswith("CJK UNIFIED")]
+    assert set(chinese) <= set("〇零一二三四五六七八九十两第与"), sorted(set(chinese))
+
+
+# --- exports -------------------------------------------------------------------------------
+def _export(**changes) -> dict:
+    data = {
+        "format": "xinzhi-answers", "version": 1, "book": "新质生产力研读", "book_version": xinzhi.__version__,
+        "exported": "2026-12-03T10:00:00.000Z",
+        "answers": {
+            "2.1": {"answer": "全要素生产率大幅提升", "verdict": "right", "checked": "2026-12-03T09:00:00.000Z"},
+            "2.4": {"answer": {"主体": "4.7", "成长性": None}, "verdict": "wrong", "checked": "2026-12-03T09:01:00.000Z"},
+            "2.5": {"answer": "A", "verdict": "right", "checked": "2026-12-03T09:02:00.000Z"},
+        },
+        "notes": {"2.7": {"text": "先界定对象。", "saved": "2026-12-03T09:03:00.000Z"}},
+        "markdown": "# 我的练习",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_export_is_graded_again_not_trusted():
+    rows = practice.grade_export(practice.parse_export(json.dumps(_export(), ensure_ascii=False)))
+    assert [(r.exercise, r.page_verdict, r.verdict.kind) for r in rows] == [
+        ("2.1", "right", "right"), ("2.4", "wrong", "wrong"), ("2.5", "right", "wrong"),
+    ]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("{", "is not JSON"),
+    ("[]", "is not an answer export"),
+    (json.dumps(_export(format="other")), "format"),
+    (json.dumps(_export(version=2)), "newer than this xinzhi reads"),
+    (json.dumps(_export(answers={"2.1": {"answer": 3, "verdict": "right", "checked": "2026-12-03T09:00:00Z"}})), "answers/2.1/answer"),
+    (json.dumps(_export(answers={"x": {"answer": "a", "verdict": "right", "checked": "2026-12-03T09:00:00Z"}})), "answers"),
+])
+def test_a_bad_export_says_what_is_wrong(text, words):
+    with pytest.raises(ExportError, match=words.replace("/", ".")) as info:
+        practice.parse_export(text)
+    assert "\n" not in str(info.value)
+
+
+def test_read_export_names_a_missing_file(tmp_path):
+    with pytest.raises(ExportError, match="no such file"):
+        practice.read_export(tmp_path / "none.json")
+
+
+# --- parity --------------------------------------------------------------------------------
+_NOISE = list("、，,;；和与及 .。-第篇段个%0123456789一二三四五六七八九十两〇“”「」（）()[]〔〕ABCDabcd全要素新质生产力\u3000\u200b\n")
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
+
+
+def _as_text(value) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _joinings(items: list[str], rng: random.Random) -> list[str]:
+    texts = [_as_text(i) for i in items]
+    out = ["、".join(texts), "，".join(texts), " ".join(texts), ";".join(texts), "\n".join(texts)]
+    if len(texts) > 1:
+        out.append("、".join(texts[:-1]) + "和" + texts[-1])
+        out.append("".join(f"“{t}”" for t in texts))
+    shuffled = texts[:]
+    rng.shuffle(shuffled)
+    out.append("、".join(shuffled))
+    if len(texts) > 1:
+        out.append("、".join(texts[:-1]))  # one missing
+        out.append("、".join(texts + [texts[0]]))  # a repeat
+        out.append("、".join(texts + ["其他"]))  # one extra
+    return out
+
+
+def _mutations(text: str, rng: random.Random) -> list[str]:
+    out = [text, _fullwidth(text), f"“{text}”", f"{text}。", f"（{text}）", f" {text} ", text.upper(), text.lower(),
+           f"第{text}", f"第{text}篇", text.replace(".", "。"), "\u200b".join(text), " ".join(text),
+           "".join("〇一二三四五六七八九"[int(c)] if c in "0123456789" else c for c in text)]
+    if text:
+        i = rng.randrange(len(text))
+        out.append(text[:i] + text[i + 1:])
+        out.append(text[:i] + rng.choice(_NOISE) + text[i:])
+    return out
+
+
+def _spellings(spec) -> list[str]:
+    return [s for s in (spec if isinstance(spec, list) else [spec]) if isinstance(s, (str, int, float))]
+
+
+def _page_answers(eid: str, rng: random.Random) -> list:
+    """Answers as the page sends them (a string, or [key, value] pairs for a mapping)."""
+    key = answer_key(eid)
+    kind, answers = key["kind"], []
+    examples = key["examples"]["accept"] + key["examples"]["reject"]
+    if kind == "mapping":
+        names = list(key["answer"])
+        for example in examples:
+            pairs = [[str(k), None if v is None else _as_text(v)] for k, v in example.items()]
+            answers.append(pairs)
+            for _ in range(6):
+                mutated = [[k, rng.choice(_mutations(v, rng)) if v is not None else None] for k, v in pairs]
+                answers.append(mutated)
+            answers.append([[k, None] for k, _ in pairs])
+            answers.append([[k, None if n % 2 else v] for n, (k, v) in enumerate(pairs)])
+            if len(pairs) > 1:
+                values = [v for _, v in pairs]
+                answers.append([[k, v] for (k, _), v in zip(pairs, values[1:] + values[:1])])
+            answers.append(pairs[:-1])
+            answers.append(pairs + [["其他", "1"]])
+            answers.append([[f"（{k}）", v] for k, v in pairs])
+        for name in names:
+            for value in _spellings(key["answer"][name])[:2]:
+                answers.append([[n, _as_text(value) if n == name else None] for n in names])
+        return answers
+    texts: list[str] = []
+    for example in examples + [key["answer"]]:
+        if isinstance(example, list) and kind in ("set", "sequence", "pids"):
+            texts += _joinings([_spellings(i)[0] if isinstance(i, list) else i for i in example], rng)
+        elif isinstance(example, list) and kind == "pid" and len(example) == 2:
+            texts.append(f"{example[0]}.{example[1]}")
+        elif isinstance(example, list):
+            texts += [_as_text(s) for s in example]
+        else:
+            texts.append(_as_text(example))
+    for spec in key.get("accept", []) + key.get("frame", []):
+        texts.append(spec)
+    for text in list(texts):
+        answers += _mutations(text, rng)
+    answers += ["", " ", "\u3000\n", "\u200b", "。", "？", "".join(rng.choice(_NOISE) for _ in range(rng.randrange(1, 12)))]
+    return answers
+
+
+def _python_verdicts(cases: list[tuple[str, object]]) -> list[list]:
+    out = []
+    for eid, answer in cases:
+        verdict = xinzhi.check(eid, practice.from_page(answer))
+        out.append([verdict.kind, list(verdict.lines)])
+    return out
+
+
+@pytest.mark.slow
+def test_the_page_checker_gives_the_verdicts_of_check():
+    rng = random.Random(SEED)
+    cases: list[tuple[str, object]] = []
+    examples = 0
+    for eid in exercise_ids():
+        before = len(cases)
+        key = answer_key(eid)
+        for example in key["examples"]["accept"] + key["examples"]["reject"]:
+            if isinstance(example, dict):
+                cases.append((eid, [[str(k), _as_text(v)] for k, v in example.items()]))
+            elif isinstance(example, list) and key["kind"] == "pid":
+                cases.append((eid, f"{example[0]}.{example[1]}"))
+            elif isinstance(example, list):
+                cases.append((eid, "、".join(_as_text(_spellings(i)[0] if isinstance(i, list) else i) for i in example)))
+            else:
+                cases.append((eid, _as_text(example)))
+        examples += len(cases) - before
+        cases += [(eid, a) for a in _page_answers(eid, rng)]
+    generated = len(cases) - examples
+    assert generated >= MIN_GENERATED
+
+    python = _python_verdicts(cases)
+    keys = practice.page_keys()
+    with launch() as browser:
+        page = browser.new_page()
+        page.set_content("<!doctype html><meta charset=utf-8><title>parity</title>")
+        page.add_script_tag(path=str(CHECK_JS))
+        script = """([rules, keys, cases, blank]) => {
+            const checker = XinzhiCheck.Checker(rules);
+            return cases.map(([id, answer]) => {
+                try { const v = checker.check(keys[id], answer, blank); return [v.kind, v.lines]; }
+                catch (e) { return ["error", [String(e)]]; }
+            });
+        }"""
+        page_side = page.evaluate(script, [practice.page_rules(), keys, cases, MESSAGES["blank"]])
+    differences = [
+        (eid, answer, py, js) for (eid, answer), py, js in zip(cases, python, page_side) if py != js
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    kinds = {}
+    for (eid, _), (verdict, _) in zip(cases, python):
+        kinds[verdict] = kinds.get(verdict, 0) + 1
+    (ARTIFACTS / "parity.json").write_text(json.dumps({
+        "keys": len(keys), "examples": examples, "generated": generated, "compared": len(cases),
+        "verdicts": kinds, "differences": len(differences),
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    shown = "\n".join(f"{eid} {answer!r}: python {py} / page {js}" for eid, answer, py, js in differences[:10])
+    assert not differences, f"{len(differences)} of {len(cases)} verdicts differ:\n{shown}"
+    assert {"right", "wrong", "blank"} <= kinds.keys()
