@@ -51,6 +51,7 @@ SLOW_FILES = frozenset({
     "test_packaging.py",
     "test_fonts.py",
     "test_fresh_state.py",
+    "test_practice_page.py",
 })
 
 

@@ -361,3 +361,45 @@ def test_a_closed_pipe_ends_quietly(corpus):
     assert first.decode().startswith("essay 1")
     assert err == ""
     assert proc.returncode in (0, 1)
+
+
+# --- xinzhi answers: a web-page export, checked again ---------------------------------------
+def _write_export(path: Path, answers: dict, notes: dict | None = None) -> Path:
+    import json
+
+    path.write_text(json.dumps({
+        "format": "xinzhi-answers", "version": 1, "book": "新质生产力研读", "book_version": xinzhi.__version__,
+        "exported": "2026-12-03T10:00:00.000Z", "answers": answers, "notes": notes or {},
+    }, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_answers_checks_an_export_again_and_prints_the_notes(capsys, tmp_path):
+    stamp = "2026-12-03T09:00:00.000Z"
+    path = _write_export(tmp_path / "export.json", {
+        "2.5": {"answer": "A", "verdict": "right", "checked": stamp},  # the page was wrong
+        "2.1": {"answer": "全要素生产率", "verdict": "right", "checked": stamp},
+    }, {"2.7": {"text": "先界定对象。\n再找数据。", "saved": stamp}})
+    assert main(["answers", str(path)]) == 0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    rows = [line.split() for line in lines if re.match(r"^\d+\.\d+ ", line)]
+    assert [(r[0], r[1], r[2]) for r in rows] == [("2.1", "答对", "答对"), ("2.5", "还不对", "答对")]
+    assert "answers: 2, right: 1; notes: 1" in lines
+    assert "先界定对象。" in lines and "再找数据。" in lines
+    assert out.err == ""
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "no such file"),
+    ("", "is not JSON"),
+    ('{"format": "other"}', "is not an answer export"),
+    ('{"format": "xinzhi-answers", "version": 9}', "newer than this xinzhi reads"),
+])
+def test_answers_reports_a_bad_file_in_one_line(capsys, tmp_path, content, words):
+    path = tmp_path / "export.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["answers", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("xinzhi: error: ") and words in err and err.count("\n") == 1

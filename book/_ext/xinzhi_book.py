@@ -795,6 +795,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(lambda self, node: None, lambda self, node: None),
         text=(lambda self, node: None, lambda self, node: None),
     )
+    app.setup_extension("xinzhi_practice")
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
     app.add_directive(pages.SOLUTION_DIRECTIVE, SolutionDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)

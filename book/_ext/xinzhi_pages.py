@@ -41,6 +41,8 @@ GENERATED = BOOK / "_generated"
 _CHAPTER_FILE = re.compile(r"^(\d\d)_.+\.ipynb$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _EXERCISE = re.compile(r"^#{2,6}\s*练习\s*(\d+\.\d+)[\s\u3000]*(.*?)\s*$")
+#: An exercise's heading, ``### 练习 2.1　核心标志``: groups id and title.
+EXERCISE_HEADING = _EXERCISE
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)、])\s+(.*)$")
 _HAN_NUMERALS = "零一二三四五六七八"
 

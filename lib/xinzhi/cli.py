@@ -2,7 +2,8 @@
 
 ``xinzhi info`` lists the essays, ``xinzhi show 3.5`` prints a paragraph by its pid,
 ``xinzhi kwic``, ``xinzhi freq`` and ``xinzhi keywords`` run the analyses of
-:mod:`xinzhi.analysis`.  Tables are aligned by display width, so Chinese (two terminal
+:mod:`xinzhi.analysis`; ``xinzhi answers FILE`` checks the answers of a web-page export
+(:mod:`xinzhi.practice`).  Tables are aligned by display width, so Chinese (two terminal
 columns a character) lines up with digits and Latin letters (one column).
 
 Start-up is kept quick: this module imports only the standard library and
@@ -37,6 +38,7 @@ examples:
   xinzhi freq --top 20              the 20 most frequent words (词频)
   xinzhi keywords --essay 5         keywords of essay 5 (关键词, TF-IDF)
   xinzhi --corpus my.txt info       use another copy of the essays file
+  xinzhi answers FILE.json          check a web-page export (我的进度 → 导出)
 
 Run `xinzhi COMMAND --help` for the options of one command."""
 
@@ -174,6 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf",
                    help="tfidf (default) or textrank")
     p.set_defaults(func=cmd_keywords)
+
+    p = add(
+        "answers", "check the answers in a web-page export (我的进度 → 导出)",
+        "Read the JSON file that the book's page 我的进度 exports, check every answer in "
+        "it again (the page's own verdict is not trusted) and print one line per "
+        "exercise: id, verdict now, the page's verdict, and the feedback; then the notes. "
+        "The format is documented in xinzhi.practice.",
+        "example:\n  xinzhi answers xinzhi-answers-20261203-1015.json",
+    )
+    p.add_argument("export", metavar="FILE", help="the .json file the page exported")
+    p.set_defaults(func=cmd_answers)
     return parser
 
 
@@ -294,6 +307,33 @@ def cmd_keywords(args: argparse.Namespace) -> int:
     rows = [[r.essay, r.rank, r.keyword, f"{r.weight:.4f}"]
             for r in table.itertuples(index=False)]
     print(format_table(rows, ["essay", "rank", "keyword", "weight"]))
+    return 0
+
+
+_VERDICTS = {"right": "答对", "wrong": "还不对", "blank": "未作答", "error": "无法检查"}
+
+
+def cmd_answers(args: argparse.Namespace) -> int:
+    from .errors import ExportError
+    from .practice import grade_export, read_export
+
+    try:
+        export = read_export(args.export)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    graded = grade_export(export)
+    rows = [[g.exercise, _VERDICTS[g.verdict.kind], _VERDICTS.get(g.page_verdict, g.page_verdict),
+             g.verdict.lines[0]] for g in graded]
+    right = sum(1 for g in graded if g.verdict.ok)
+    print(f"{export.get('book', '')} {export['book_version']}, exported {export['exported']}")
+    if rows:
+        print(format_table(rows, ["exercise", "verdict", "page said", "feedback"], align="llll",
+                           max_width=_table_width()))
+    print(f"answers: {len(rows)}, right: {right}; notes: {len(export['notes'])}")
+    for eid, note in sorted(export["notes"].items()):
+        print(f"\nnote {eid} ({note['saved']}):")
+        for line in note["text"].splitlines():
+            print("\n".join(wrap_text(line, _terminal_width())))
     return 0
 
 
