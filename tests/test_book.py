@@ -640,3 +640,33 @@ def test_the_api_page_lists_every_public_helper_with_the_chapters_that_use_it(si
     users = {a["href"] for row in kwic_rows for a in row.select("a.reference")}
     chapter_03 = next(c for c in chapters if c.number == 3)
     assert any(chapter_03.path.stem in unquote(href) for href in users), users
+
+
+@pytest.mark.parametrize("edition", ["study", "instructor"])
+def test_every_exercise_has_its_box_in_the_page(request, edition):
+    """One answer box per checkable exercise, one notes box per discussion exercise, each
+    chapter's tally, in both editions; the page 我的进度 lists them all; the notebook
+    downloads stay as they are."""
+    from xinzhi.keys import exercise_ids
+
+    site = request.getfixturevalue("site" if edition == "study" else "instructor_site")
+    checkable = set(exercise_ids())
+    listed = set()
+    for chapter in xinzhi_pages.read_chapters():
+        html = soup(page(site, chapter.docname))
+        boxes = [f["data-exercise"] for f in html.select("form.xinzhi-practice")]
+        notes = [f["data-exercise"] for f in html.select("form.xinzhi-notes")]
+        ids = [e.eid for e in chapter.exercises]
+        assert boxes == [i for i in ids if i in checkable], chapter.docname
+        assert notes == [i for i in ids if i not in checkable], chapter.docname
+        assert len(html.select(".xinzhi-chapter-progress")) == 1
+        keys = html.find("script", string=re.compile(r"^window\.XINZHI_PRACTICE = "))
+        assert keys is not None and set(boxes) <= set(re.findall(r'"(\d+\.\d+)":\{"id"', keys.string))
+        for form in html.select("form.xinzhi-practice"):
+            assert form.has_attr("hidden") and form.select_one("button").get_text() == "检查"
+        listed |= set(ids)
+        source = site / "_sources" / (chapter.docname + ".ipynb")
+        if source.exists():
+            assert "xinzhi-practice" not in source.read_text(encoding="utf-8")
+    progress = soup(page(site, "book/progress"))
+    assert {row["data-exercise"] for row in progress.select("tr[data-exercise]")} == listed

@@ -29,6 +29,7 @@ import _book as book
 from _browser import ARTIFACTS, ROOT, Visit, launch, missing, serve
 import editions
 import xinzhi_pages
+from xinzhi_book import english_words  # the interface words the build itself allows
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +108,12 @@ def test_chinese_search_finds_the_right_chapters(server, browser, term, corpus):
             for h in page.locator("#search-results ul.search li a").evaluate_all("els => els.map(e => e.href)")
         }
         assert expected <= found, f"search for {term} misses {sorted(expected - found)}"
+        # The whole list at once, each result with its snippet (xinzhi_search), none fetched.
+        assert page.evaluate("document.documentElement.dataset.xinzhiSearch") == "fast"
+        page.wait_for_function("() => [...document.querySelectorAll('#search-results li')]"
+                               ".every(li => li.querySelector('p.context'))", timeout=5000)
+        assert page.locator("#search-results p.context span.highlighted", has_text=term).count() > 0
+        assert not [u for u in visit.requests if u.endswith(".html") and "search.html" not in u]
         visit.check(f"search-{'xzsc' if term == '新质生产力' else 'kbz'}")
         _record_timing(term, elapsed, in_page_ms, len(found))
     finally:
@@ -132,6 +139,9 @@ def test_the_site_works_from_a_folder(server, browser):
             timeout=15000,
         )
         assert page.locator("#search-results ul.search li").count() > 0
+        # Snippets too: the page texts are scripts, which a page opened from a folder may load.
+        page.wait_for_function("() => [...document.querySelectorAll('#search-results li')]"
+                               ".every(li => li.querySelector('p.context'))", timeout=5000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "file-search.png"))
     finally:
@@ -220,10 +230,6 @@ WIDTHS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
 }
 SEARCH_TERM = "新质生产力"
-#: Latin-letter words an interface may keep: product, format and key names.
-INTERFACE_NAMES = frozenset(
-    {"PDF", "pdf", "ipynb", "md", "Jupyter", "JupyterHub", "JupyterLab", "Colab", "Binder", "GitHub", "Ctrl"}
-)
 
 _AXE_START = """tags => {
   window.__xinzhiAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
@@ -305,8 +311,6 @@ _PID_LINKS = r"""() => {
 }"""
 
 
-def english_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in INTERFACE_NAMES]
 
 
 @pytest.fixture(scope="session")

@@ -246,3 +246,32 @@ def test_the_page_checker_gives_the_verdicts_of_check():
     shown = "\n".join(f"{eid} {answer!r}: python {py} / page {js}" for eid, answer, py, js in differences[:10])
     assert not differences, f"{len(differences)} of {len(cases)} verdicts differ:\n{shown}"
     assert {"right", "wrong", "blank"} <= kinds.keys()
+
+
+# --- the book's insertion of the boxes (book/_ext/xinzhi_practice.py) -----------------------
+def test_practice_cells_follow_each_exercise():
+    import xinzhi_practice
+
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "## 练习"},
+        {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": "### 练习 2.1\u3000核心标志\n\n问题"},
+        {"cell_type": "code", "metadata": {"tags": ["exercise"]}, "source": 'answer = ...\ncheck("2.1", answer)',
+         "outputs": [], "execution_count": None},
+        {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": "### 练习 2.7\u3000讨论\n\n（讨论题）"},
+        {"cell_type": "markdown", "metadata": {"tags": ["solution"]}, "source": "**参考要点**"},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    cells = json.loads(xinzhi_practice.practice_notebook(json.dumps(nb, ensure_ascii=False)))["cells"]
+    sources = [c["source"] for c in cells]
+    assert sources[1] == ":::{xinzhi-chapter-progress}\n2.1 2.7\n:::"
+    assert sources[4] == ":::{xinzhi-practice} 2.1\n:::"
+    assert sources[6] == ":::{xinzhi-notes} 2.7\n:::"
+    assert len(cells) == len(nb["cells"]) + 3
+    assert xinzhi_practice.practice_notebook("not json") == "not json"
+
+
+def test_a_mapping_box_lists_its_keys_in_reading_order():
+    import xinzhi_practice
+
+    assert xinzhi_practice._mapping_order(["丁", "丙", "乙", "甲"], "") == ["甲", "乙", "丙", "丁"]
+    assert xinzhi_practice._mapping_order(["10", "2", "1"], "") == ["1", "2", "10"]
+    assert xinzhi_practice._mapping_order(["成长性", "主体"], "五个角度是：主体、成长性") == ["主体", "成长性"]

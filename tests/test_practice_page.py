@@ -10,7 +10,6 @@ exercise and of 我的进度 at phone width go to ``test-artifacts/``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -253,3 +252,28 @@ def _forms(html: str) -> list[str]:
         out.append(html[start:end])
         at = end
     return out
+
+
+def test_progress_survives_a_restart_of_the_browser(server, tmp_path):
+    """A browser profile on disk, closed and started again: the answers are still there."""
+    from playwright.sync_api import sync_playwright
+
+    from _browser import CHROMIUM, CHROMIUM_FLAGS
+
+    site, base = server
+    profile = tmp_path / "profile"
+    url = f"{base}/{_chapter_doc('2.1')}"
+    with sync_playwright() as p:
+        for attempt in ("before", "after"):
+            context = p.chromium.launch_persistent_context(
+                str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+            try:
+                page = context.new_page()
+                page.goto(url, wait_until="networkidle")
+                if attempt == "before":
+                    _answer(page, "2.1", "全要素生产率大幅提升")
+                else:
+                    assert page.locator("#xinzhi-answer-2-1").input_value() == "全要素生产率大幅提升"
+                    assert "答对 1 道" in page.locator(".xinzhi-chapter-progress [role=status]").inner_text()
+            finally:
+                context.close()

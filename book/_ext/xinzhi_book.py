@@ -697,7 +697,7 @@ def on_html_page_context_early(app: Sphinx, pagename: str, templatename: str, co
 # --- accessibility: names and Chinese for the theme's interface ------------------------------
 
 #: Words that stay as they are in a Chinese interface: names of products and formats.
-INTERFACE_NAMES = frozenset({"PDF", "ipynb", "md", "Jupyter", "JupyterHub", "JupyterLab", "Colab", "Binder", "GitHub", "Ctrl", "pdf"})
+INTERFACE_NAMES = frozenset({"PDF", "ipynb", "md", "JSON", "Markdown", "Jupyter", "JupyterHub", "JupyterLab", "Colab", "Binder", "GitHub", "Ctrl", "pdf"})
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 #: sphinx-book-theme's header-button tooltips that its zh_CN catalog leaves in English.
 _TOOLTIPS = {
@@ -796,6 +796,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         text=(lambda self, node: None, lambda self, node: None),
     )
     app.setup_extension("xinzhi_practice")
+    app.setup_extension("xinzhi_search")
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
     app.add_directive(pages.SOLUTION_DIRECTIVE, SolutionDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)

@@ -30,7 +30,7 @@ from sphinx.util.osutil import relative_uri
 import xinzhi
 import xinzhi_pages as pages
 from xinzhi import practice
-from xinzhi.conventions import cell_source, cell_tags
+from xinzhi.conventions import CITATION, anchor, cell_source, cell_tags, format_pid
 from xinzhi.keys import answer_key, exercise_ids, keys_path
 
 PROGRESS_DOC = "book/progress"
@@ -215,6 +215,17 @@ class ChapterProgressDirective(SphinxDirective):
 STATES = {"right": "答对", "wrong": "还不对", "none": "未作答", "notes": "有笔记", "no-notes": "无笔记"}
 
 
+def _linked_title(docname: str, title: str) -> str:
+    """An exercise title in HTML, each 〔E.N〕 in it a link to the reader, as elsewhere."""
+    out, at = [], 0
+    for m in CITATION.finditer(title):
+        pid = format_pid(int(m.group(1)), int(m.group(2)))
+        href = relative_uri(docname + ".html", pages.reader_docname(int(m.group(1))) + ".html") + "#" + anchor(pid)
+        out += [html.escape(title[at:m.start()]), f'<a class="reference internal xinzhi-pid" href="{html.escape(href)}">{m.group(0)}</a>']
+        at = m.end()
+    return "".join(out) + html.escape(title[at:])
+
+
 class ProgressDirective(SphinxDirective):
     """``{xinzhi-progress}``: every exercise of the book with its state (filled in by the
     page's script from this browser's record), and the export, import and reset."""
@@ -233,7 +244,7 @@ class ProgressDirective(SphinxDirective):
                 target = f"{link}#xinzhi-{'practice' if auto else 'notes'}-{_slug(ex.eid)}"
                 rows.append(
                     f'<tr data-exercise="{ex.eid}" data-chapter="{chapter.number}" data-kind="{"check" if auto else "notes"}">'
-                    f'<td><a href="{html.escape(target)}">{ex.eid}</a></td><td>{html.escape(ex.title)}</td>'
+                    f'<td><a href="{html.escape(target)}">{ex.eid}</a></td><td>{_linked_title(self.env.docname, ex.title)}</td>'
                     f'<td>{"自动检查" if auto else "讨论题"}</td>'
                     f'<td class="xinzhi-state">{STATES["none"] if auto else STATES["no-notes"]}</td></tr>'
                 )
