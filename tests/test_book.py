@@ -652,7 +652,7 @@ def test_every_exercise_has_its_box_in_the_page(request, edition):
     site = request.getfixturevalue("site" if edition == "study" else "instructor_site")
     checkable = set(exercise_ids())
     listed = set()
-    for chapter in xinzhi_pages.read_chapters():
+    for chapter in pages.read_chapters():
         html = soup(page(site, chapter.docname))
         boxes = [f["data-exercise"] for f in html.select("form.xinzhi-practice")]
         notes = [f["data-exercise"] for f in html.select("form.xinzhi-notes")]

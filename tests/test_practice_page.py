@@ -254,26 +254,23 @@ def _forms(html: str) -> list[str]:
     return out
 
 
-def test_progress_survives_a_restart_of_the_browser(server, tmp_path):
+def test_progress_survives_a_restart_of_the_browser(server, browser, tmp_path):
     """A browser profile on disk, closed and started again: the answers are still there."""
-    from playwright.sync_api import sync_playwright
-
     from _browser import CHROMIUM, CHROMIUM_FLAGS
 
     site, base = server
     profile = tmp_path / "profile"
     url = f"{base}/{_chapter_doc('2.1')}"
-    with sync_playwright() as p:
-        for attempt in ("before", "after"):
-            context = p.chromium.launch_persistent_context(
-                str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-            try:
-                page = context.new_page()
-                page.goto(url, wait_until="networkidle")
-                if attempt == "before":
-                    _answer(page, "2.1", "全要素生产率大幅提升")
-                else:
-                    assert page.locator("#xinzhi-answer-2-1").input_value() == "全要素生产率大幅提升"
-                    assert "答对 1 道" in page.locator(".xinzhi-chapter-progress [role=status]").inner_text()
-            finally:
-                context.close()
+    for attempt in ("before", "after"):
+        context = browser.browser_type.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="networkidle")
+            if attempt == "before":
+                _answer(page, "2.1", "全要素生产率大幅提升")
+            else:
+                assert page.locator("#xinzhi-answer-2-1").input_value() == "全要素生产率大幅提升"
+                assert "答对 1 道" in page.locator(".xinzhi-chapter-progress [role=status]").inner_text()
+        finally:
+            context.close()
