@@ -106,3 +106,24 @@ def is_local(url: str, base: str) -> bool:
     if parts.scheme in ("data", "blob", "about"):
         return True
     return url.startswith(base + "/") and parts.hostname == "127.0.0.1"
+
+
+@contextlib.contextmanager
+def folder_page(browser):
+    """A page for a site opened from a folder (file://), with the URLs it requested and
+    its script errors: ``(page, requests, errors)``."""
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield page, requests, errors
+    finally:
+        context.close()
+
+
+def outside_folder(requests: list[str]) -> list[str]:
+    """The requests that left the folder."""
+    return [u for u in requests if urlsplit(u).scheme not in ("file", "data", "blob", "about")]

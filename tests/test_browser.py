@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 import _book as book
-from _browser import ARTIFACTS, ROOT, Visit, launch, missing, serve
+from _browser import ARTIFACTS, ROOT, Visit, folder_page, launch, missing, outside_folder, serve
 import editions
 import xinzhi_pages
 from xinzhi_book import english_words  # the interface words the build itself allows
@@ -124,12 +124,7 @@ def test_the_site_works_from_a_folder(server, browser):
     """Opened as files (a USB stick): pages, the reader and the Chinese search still work,
     and nothing but the folder itself is read."""
     site, _ = server
-    context = browser.new_context()
-    page = context.new_page()
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with folder_page(browser) as (page, requests, errors):
         page.goto(site.joinpath("index.html").as_uri())
         page.wait_for_url("**/book/intro.html")
         page.goto(site.joinpath("search.html").as_uri() + "?q=" + quote("卡脖子"))
@@ -144,9 +139,7 @@ def test_the_site_works_from_a_folder(server, browser):
                                ".every(li => li.querySelector('p.context'))", timeout=5000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "file-search.png"))
-    finally:
-        context.close()
-    outside = [u for u in requests if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
+    outside = outside_folder(requests)
     assert not outside, f"requests left the folder: {outside}"
     assert not errors, f"script errors when opened from a folder: {errors}"
 

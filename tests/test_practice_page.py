@@ -19,7 +19,7 @@ from xinzhi import practice
 from xinzhi.exercises import MESSAGES
 from xinzhi.keys import answer_key, exercise_ids
 
-from _browser import ARTIFACTS, Visit, launch, serve
+from _browser import ARTIFACTS, Visit, folder_page, launch, outside_folder, serve
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
@@ -187,19 +187,12 @@ def test_export_then_import_into_a_fresh_browser(server, browser, tmp_path):
 
 def test_practice_works_from_a_folder(server, browser):
     site, _ = server
-    context = browser.new_context()
-    page = context.new_page()
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with folder_page(browser) as (page, requests, errors):
         page.goto((site / _chapter_doc("2.1")).as_uri())
         assert _answer(page, "2.1", "全要素生产率") == _expected("2.1", "全要素生产率")
         page.reload()
         assert page.locator("#xinzhi-answer-2-1").input_value() == "全要素生产率"
-    finally:
-        context.close()
-    assert all(u.split(":")[0] in ("file", "data", "blob", "about") for u in requests), requests
+    assert not outside_folder(requests)
     assert not errors
 
 

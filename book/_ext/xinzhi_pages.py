@@ -419,6 +419,22 @@ def fold_solution(source: str) -> str:
     return f"{fence}{{{SOLUTION_DIRECTIVE}}}\n{source.rstrip()}\n{fence}"
 
 
+def source_notebook(text: str) -> dict | None:
+    """The notebook that Sphinx's ``source-read`` hands over as JSON text, or None if the
+    text is no notebook with a list of cells (a Markdown page, say).
+
+    >>> source_notebook('{"cells": []}'), source_notebook("# 标题")
+    ({'cells': []}, None)
+    """
+    try:
+        # The text source-read hands over, not a file: the notebook reader has read (and
+        # judged) the file already when the book collected its chapters.
+        nb = json.loads(text)  # noqa: conventions
+    except ValueError:
+        return None
+    return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
+
+
 def edition_notebook(text: str, edition: str) -> str:
     """The notebook JSON ``text`` as ``edition`` shows it: Markdown ``solution`` cells in
     a container that folds (:func:`fold_solution`); the study edition drops the
@@ -437,15 +453,10 @@ def edition_notebook(text: str, edition: str) -> str:
     - 甲
     ::::
     """
-    try:
-        # The text source-read hands over, not a file: the notebook reader has read (and
-        # judged) the file already when the book collected its chapters.
-        nb = json.loads(text)  # noqa: conventions
-    except ValueError:
+    nb = source_notebook(text)
+    if nb is None:
         return text
-    cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(cells, list):
-        return text
+    cells = nb["cells"]
     changed = False
     for cell in cells:
         tags = cell_tags(cell)

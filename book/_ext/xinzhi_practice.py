@@ -72,14 +72,10 @@ def _mapping_order(names: list[str], question: str) -> list[str]:
 def practice_notebook(text: str) -> str:
     """The chapter notebook JSON ``text`` with the practice cells inserted (see the module
     docstring); anything else comes back unchanged."""
-    try:
-        # The text source-read hands over, not a file (see xinzhi_pages.edition_notebook).
-        nb = json.loads(text)  # noqa: conventions
-    except ValueError:
+    nb = pages.source_notebook(text)
+    if nb is None:
         return text
-    cells = nb.get("cells") if isinstance(nb, dict) else None
-    if not isinstance(cells, list):
-        return text
+    cells = nb["cells"]
     checkable = set(exercise_ids())
     checked = {m for c in cells if c.get("cell_type") == "code" for m in _CHECK_CALL.findall(cell_source(c))}
     out: list[dict] = []
