@@ -26,6 +26,7 @@ from _book import BOOK, ROOT, TEST_HUB, TEST_REPOSITORY, glossary_rows, page, so
 
 import _envs as envs
 import editions
+import xinzhi_edition
 import xinzhi_pages as pages
 
 
@@ -274,9 +275,9 @@ def test_the_study_sites_page_sources_hold_no_teachers_notes(site, instructor_si
 
 def test_instructor_blocks_are_dropped_as_myst_closes_them():
     text = "甲\n```{only} instructor\n键\n```\n乙\n:::::{only} instructor\n::::{note}\n::::\n:::::\n丙\n"
-    assert pages.drop_instructor_blocks(text) == "甲\n乙\n丙\n"
+    assert xinzhi_edition.drop_instructor_blocks(text) == "甲\n乙\n丙\n"
     with pytest.raises(pages.BookSourceError, match="never closed"):
-        pages.drop_instructor_blocks("::::{only} instructor\n:::\n")
+        xinzhi_edition.drop_instructor_blocks("::::{only} instructor\n:::\n")
 
 
 def _discussion_items(path: Path) -> int:

@@ -250,7 +250,7 @@ def test_the_page_checker_gives_the_verdicts_of_check():
 
 # --- the book's insertion of the boxes (book/_ext/xinzhi_practice.py) -----------------------
 def test_practice_cells_follow_each_exercise():
-    import xinzhi_pages
+    import xinzhi_edition
     import xinzhi_practice
 
     nb = {"cells": [
@@ -261,7 +261,7 @@ def test_practice_cells_follow_each_exercise():
         {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": "### 练习 2.7\u3000讨论\n\n（讨论题）"},
         {"cell_type": "markdown", "metadata": {"tags": ["solution"]}, "source": "**参考要点**"},
     ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    cells = xinzhi_pages.source_notebook(xinzhi_practice.practice_notebook(json.dumps(nb, ensure_ascii=False)))["cells"]
+    cells = xinzhi_edition.source_notebook(xinzhi_practice.practice_notebook(json.dumps(nb, ensure_ascii=False)))["cells"]
     sources = [c["source"] for c in cells]
     assert sources[1] == ":::{xinzhi-chapter-progress}\n2.1 2.7\n:::"
     assert sources[4] == ":::{xinzhi-practice} 2.1\n:::"

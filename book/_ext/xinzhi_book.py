@@ -32,7 +32,7 @@ contents get names a screen reader can use (axe-core, WCAG 2.1 AA: see
 terms) is marked ``lang="en"``.
 
 Markdown cells tagged ``solution`` are wrapped in a container in ``source-read`` (myst-nb
-keeps the tags of code cells only; ``xinzhi_pages.fold_solution``), so the study edition
+keeps the tags of code cells only; ``xinzhi_edition.fold_solution``), so the study edition
 can fold both kinds with sphinx-togglebutton.
 """
 
@@ -55,6 +55,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import xinzhi
+import xinzhi_edition as edition
 import xinzhi_pages as pages
 from xinzhi.conventions import CITATION, format_pid
 from xinzhi.conventions import anchor as pid_anchor
@@ -327,7 +328,7 @@ class ParagraphDirective(SphinxDirective):
 
 
 class SolutionDirective(SphinxDirective):
-    """``{xinzhi-solution}``: a Markdown solution cell (``xinzhi_pages.fold_solution``),
+    """``{xinzhi-solution}``: a Markdown solution cell (``xinzhi_edition.fold_solution``),
     in a container with the classes myst-nb gives a code cell tagged ``solution``."""
 
     has_content = True
@@ -775,7 +776,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     instructor edition): myst-nb parses the notebook text that Sphinx hands out here."""
     if docname.startswith("notebooks/"):
         try:
-            source[0] = pages.edition_notebook(source[0], app.config.xinzhi_edition)
+            source[0] = edition.edition_notebook(source[0], app.config.xinzhi_edition)
         except pages.BookSourceError as exc:
             logger.warning("%s", exc, location=docname, type="xinzhi", subtype="solution")
 
@@ -783,7 +784,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 def on_build_finished_sources(app: Sphinx, exc: Exception | None) -> None:
     """The study site's downloads (``_sources``, copied from disk) hold no teacher's keys."""
     if exc is None and app.builder.format == "html" and app.config.xinzhi_edition != "instructor":
-        pages.study_sources(Path(app.outdir))
+        edition.study_sources(Path(app.outdir))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -798,7 +799,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("xinzhi_practice")
     app.setup_extension("xinzhi_search")
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
-    app.add_directive(pages.SOLUTION_DIRECTIVE, SolutionDirective)
+    app.add_directive(edition.SOLUTION_DIRECTIVE, SolutionDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)
     # Before sphinx_external_toc and sphinx_togglebutton read the config (priority 500).
     app.connect("config-inited", on_config_inited, priority=100)

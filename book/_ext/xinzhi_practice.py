@@ -28,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 import xinzhi
+import xinzhi_edition as edition
 import xinzhi_pages as pages
 from xinzhi import practice
 from xinzhi.conventions import CITATION, anchor, cell_source, cell_tags, format_pid
@@ -72,7 +73,7 @@ def _mapping_order(names: list[str], question: str) -> list[str]:
 def practice_notebook(text: str) -> str:
     """The chapter notebook JSON ``text`` with the practice cells inserted (see the module
     docstring); anything else comes back unchanged."""
-    nb = pages.source_notebook(text)
+    nb = edition.source_notebook(text)
     if nb is None:
         return text
     cells = nb["cells"]
