@@ -29,7 +29,7 @@ import _book as book
 from _browser import ARTIFACTS, ROOT, Visit, folder_page, launch, missing, outside_folder, serve
 import editions
 import xinzhi_pages
-from xinzhi_book import english_words  # the interface words the build itself allows
+from xinzhi_theme import english_words  # the interface words the build itself allows
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,7 @@ What it does, in build order:
 * ``config-inited``: writes the generated pages (reader, syllabus, the search
   dictionary; see ``xinzhi_pages``), picks the edition (``XINZHI_EDITION``: ``study``,
   the default, folds solutions; ``instructor`` shows them open and adds the teacher's
-  notes), fills the repository and launch-button settings from the environment, and
-  points MathJax at a local copy so that no page loads anything from another site;
+  notes), fills the repository and launch-button settings from the environment;
 * directives ``xinzhi-paragraph`` (a reader paragraph with its pid, anchor ``p3-5`` and
   backlinks), ``xinzhi-solution`` (a folded Markdown solution) and ``xinzhi-glossary``,
   filled from ``xinzhi`` at build time (the essays table, the sources list, the essays'
@@ -17,19 +16,13 @@ What it does, in build order:
   chapter's 术语 table become links into the glossary;
   A figure from a notebook output gets an alt text (its caption ``图 N.K …``);
 * ``doctree-resolved``: the reader's backlinks and the citations' tooltips;
-* ``html-page-context``: no thebe scripts (the book has no live code; they would
-  only add a script error); the header buttons' tooltips in Chinese; names for the
-  sidebar's fold toggles (``xinzhi_named_summaries``, used by
-  ``book/_templates/sbt-sidebar-nav.html``);
-* ``build-finished``: the local MathJax files.
+* ``build-finished``: the study site's downloads without the teacher's keys.
 
-A few theme templates are adjusted by patched copies in ``book/_generated/_templates``
-(``_THEME_PATCHES``; a patch that no longer applies stops the build): the theme's 1.5 MB
-``fontawesome.js`` is loaded ``async``, so that it no longer holds back every page, and
-the search and colour-mode buttons, the header buttons' logos and the printed page's
-contents get names a screen reader can use (axe-core, WCAG 2.1 AA: see
-``tests/test_browser.py``).  English prose (a chapter's Abstract, the glossary's English
-terms) is marked ``lang="en"``.
+The other concerns are extensions of their own, set up from here: ``xinzhi_theme`` (the
+themes' templates and interface as the book adjusts them, local MathJax),
+``xinzhi_practice`` (answer boxes, notes, 我的进度) and ``xinzhi_search`` (search
+snippets, the light search page).  English prose (a chapter's Abstract, the glossary's
+English terms) is marked ``lang="en"``.
 
 Markdown cells tagged ``solution`` are wrapped in a container in ``source-read`` (myst-nb
 keeps the tags of code cells only; ``xinzhi_edition.fold_solution``), so the study edition
@@ -41,7 +34,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -56,6 +48,7 @@ from sphinx.util.docutils import SphinxDirective
 
 import xinzhi
 import xinzhi_edition as edition
+import xinzhi_theme as theme
 import xinzhi_pages as pages
 from xinzhi.conventions import CITATION, format_pid
 from xinzhi.conventions import anchor as pid_anchor
@@ -79,11 +72,6 @@ _SKIP = (
     addnodes.pending_xref,
     addnodes.toctree,
 )
-#: MathJax 3 files a page with math needs: the combined TeX/CHTML component, its fonts,
-#: the TeX extensions it may autoload, and the menu's accessibility modules.
-_MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y", "ui", "adaptors")
-
-
 class backlinks(nodes.General, nodes.Element):
     """Placeholder for "where the chapters discuss this paragraph", filled when resolved."""
 
@@ -149,121 +137,6 @@ def _configure_repository(config: Any) -> None:
     theme["launch_buttons"] = launch
 
 
-def _configure_mathjax(config: Any) -> None:
-    try:
-        import importlib
-
-        importlib.import_module("sphinx-mathjax-offline")
-    except ImportError:
-        raise ConfigError(
-            "the book serves MathJax itself (no CDN) from the package sphinx-mathjax-offline; "
-            "install the project's dev extras: make install"
-        ) from None
-    config.mathjax_path = "mathjax/tex-chtml.js"
-
-
-_FONTAWESOME_DEFER = "<script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}"
-
-#: Templates of the two themes the book adjusts: (package, template path inside the
-#: package's theme folder, the name the themes include it by, [(exact text, replacement),
-#: ...]).  Each is copied into ``book/_generated/_templates`` under that name with its
-#: replacements; a text that is no longer found exactly once (a new theme version) stops
-#: the build, so no adjustment lapses unseen.
-_THEME_PATCHES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
-    # pydata-sphinx-theme loads a 1.5 MB fontawesome.js with ``defer`` on every page,
-    # which holds back DOMContentLoaded (and so the search) by a few hundred
-    # milliseconds.  Its icons also come from the theme's CSS web fonts; the script only
-    # adds custom icons, so load it ``async``.
-    ("pydata_sphinx_theme", "static/webpack-macros.html", "static/webpack-macros.html", (
-        (_FONTAWESOME_DEFER, _FONTAWESOME_DEFER.replace("defer", "async")),
-    )),
-    # The search button: its name is its visible text (axe's label-content-name-mismatch:
-    # an aria-label of 搜索 hid the text "搜索 Ctrl+K"); the shortcut is announced as one.
-    ("pydata_sphinx_theme", "components/search-button-field.html", "search-button-field.html", (
-        ("aria-label=\"{{ _('Search') }}\"", 'aria-keyshortcuts="Control+K"'),
-        ('<i class="fa-solid fa-magnifying-glass"></i>', '<i class="fa-solid fa-magnifying-glass" aria-hidden="true"></i>'),
-    )),
-    # The colour-mode button: named 颜色模式; its three icons are decoration, not names
-    # (their titles made the button's "text" differ from its name).
-    ("pydata_sphinx_theme", "components/theme-switcher.html", "theme-switcher.html", (
-        ("title=\"{{ _('Light') }}\"", 'aria-hidden="true"'),
-        ("title=\"{{ _('Dark') }}\"", 'aria-hidden="true"'),
-        ("title=\"{{ _('System Settings') }}\"", 'aria-hidden="true"'),
-    )),
-    # The page's contents when printed: a navigation landmark named in Chinese.
-    ("sphinx_book_theme", "layout.html", "layout.html", (
-        ('<nav aria-label="Page">', '<nav aria-label="本页目录">'),
-    )),
-    # Launch and download buttons show a logo next to their name: the logo is decoration
-    # (alt="", it said "Binder logo"); a button with a logo and no text keeps a name.
-    # The header buttons import these macros by a relative path: they import the copy.
-    ("sphinx_book_theme", "macros/buttons.html", "xinzhi-header-buttons-macros.html", (
-        ('<img alt="{{ translate(text) }} {{ translate("logo") }}"',
-         '<img alt="{% if not text %}{{ translate("logo") }}{% endif %}"'),
-    )),
-    ("sphinx_book_theme", "components/article-header-buttons.html", "article-header-buttons.html", (
-        ('{% from "../macros/buttons.html" import render_funcs with context %}',
-         '{% from "xinzhi-header-buttons-macros.html" import render_funcs with context %}'),
-    )),
-)
-
-
-def _theme_folder(package: str) -> Path:
-    import importlib
-
-    module = importlib.import_module(package)
-    return Path(module.__file__).parent / "theme" / package
-
-
-def _templates(config: Any) -> None:
-    """Write the patched copies of ``_THEME_PATCHES`` and put them first in
-    ``templates_path``; stop the build if a theme template no longer reads as expected."""
-    folder = pages.GENERATED / "_templates"
-    for package, name, target, replacements in _THEME_PATCHES:
-        source = _theme_folder(package) / name
-        try:
-            text = source.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ExtensionError(
-                f"the book adjusts {package}'s template {name}, which is missing ({exc}); "
-                f"update _THEME_PATCHES in {Path(__file__).name} for this theme version"
-            ) from None
-        for old, new in replacements:
-            if text.count(old) != 1:
-                raise ExtensionError(
-                    f"the book adjusts {package}'s template {name}, but it no longer contains "
-                    f"{old!r} exactly once (found {text.count(old)}): update _THEME_PATCHES in "
-                    f"{Path(__file__).name} for this theme version"
-                )
-            text = text.replace(old, new)
-        pages.write_if_changed(folder / target, text)
-    _check_copied_templates(config)
-    path = str(folder.relative_to(pages.ROOT))
-    if path not in config.templates_path:
-        config.templates_path = [path, *config.templates_path]
-
-
-_COPIED = re.compile(r"Copied from (sphinx-book-theme|pydata-sphinx-theme) [\d.]+ \(([\w/.-]+)\)")
-
-
-def _check_copied_templates(config: Any) -> None:
-    """The templates in ``book/_templates`` replace theme templates of the same name; one
-    the theme no longer has would silently stop applying, so that stops the build."""
-    for folder in config.templates_path:
-        if "_generated" in folder:
-            continue
-        for path in sorted((pages.ROOT / folder).rglob("*.html")):
-            m = _COPIED.search(path.read_text(encoding="utf-8"))
-            if m is None:
-                continue
-            original = _theme_folder(m.group(1).replace("-", "_")) / m.group(2)
-            if not original.is_file() or original.name != path.name:
-                raise ExtensionError(
-                    f"{path.relative_to(pages.ROOT)} replaces {m.group(1)}'s {m.group(2)}, which "
-                    "this version of the theme no longer has: the replacement would not apply"
-                )
-
-
 def on_config_inited(app: Sphinx, config: Any) -> None:
     edition = config.xinzhi_edition
     if edition not in EDITIONS:
@@ -286,9 +159,8 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
         "dict": str(pages.GENERATED / "search-userdict.txt"),
     }
     _quiet_jieba()
-    _templates(config)
+    theme.configure(config)
     _configure_repository(config)
-    _configure_mathjax(config)
 
 
 # --- directives ----------------------------------------------------------------------
@@ -627,7 +499,7 @@ def _chapter_label(env: Any, docname: str) -> str:
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    _drop_thebe_nodes(doctree)
+    theme.drop_thebe_nodes(doctree)
     corpus = _corpus()
     for ref in doctree.findall(pid_ref):
         pid = ref.get("pid")
@@ -668,109 +540,6 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         node.replace_self(para)
 
 
-def _drop_thebe_nodes(doctree: nodes.document) -> None:
-    for raw in list(doctree.findall(nodes.raw)):
-        if "x-thebe-config" in raw.astext() or "kernelName =" in raw.astext():
-            raw.parent.remove(raw)
-
-
-def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The book offers no live code (launch_buttons.thebe is off), so it loads no thebe
-    script: sphinx-thebe's inline script is also added twice (a duplicate ``const``, a
-    script error on every page)."""
-
-    def keep(asset: object) -> bool:
-        name = str(getattr(asset, "filename", asset) or "")
-        body = str((getattr(asset, "attributes", None) or {}).get("body", ""))
-        return "thebe" not in name and "THEBE_JS_URL" not in body
-
-    for key in ("script_files", "css_files"):
-        if key in context:
-            context[key] = [asset for asset in context[key] if keep(asset)]
-    _translate_header_buttons(pagename, context.get("header_buttons") or [])
-
-
-def on_html_page_context_early(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Template functions, before pydata-sphinx-theme renders the sidebars (priority 500)."""
-    context["xinzhi_named_summaries"] = _named_summaries
-
-
-# --- accessibility: names and Chinese for the theme's interface ------------------------------
-
-#: Words that stay as they are in a Chinese interface: names of products and formats.
-INTERFACE_NAMES = frozenset({"PDF", "ipynb", "md", "JSON", "Markdown", "Jupyter", "JupyterHub", "JupyterLab", "Colab", "Binder", "GitHub", "Ctrl", "pdf"})
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
-#: sphinx-book-theme's header-button tooltips that its zh_CN catalog leaves in English.
-_TOOLTIPS = {
-    "Launch interactive content": "在线运行本章",
-    "Print to PDF": "打印为 PDF",
-    "列印成 PDF": "打印为 PDF",  # the theme's zh_CN catalog, in Taiwan's usage
-}
-_LAUNCH_ON = re.compile(r"^Launch on (\S+)$")
-
-
-def english_words(text: str) -> list[str]:
-    """The Latin-letter words of ``text`` that are not product or format names."""
-    return [w for w in _LATIN_WORD.findall(text) if w not in INTERFACE_NAMES]
-
-
-def _translate_header_buttons(pagename: str, buttons: list[dict]) -> None:
-    """sphinx-book-theme's header buttons (launch, download) in Chinese.  Its tooltips are
-    also the dropdowns' names for screen readers; one left in English stops the build."""
-    for button in buttons:
-        if "tooltip" in button and button["tooltip"] is not None:
-            tip = str(button["tooltip"])
-            m = _LAUNCH_ON.match(tip)
-            tip = f"在 {m.group(1)} 中运行本章" if m else _TOOLTIPS.get(tip, tip)
-            if english_words(tip):
-                raise ExtensionError(
-                    f"{pagename}: the header button tooltip {tip!r} is English; give it a "
-                    f"Chinese one in _TOOLTIPS ({Path(__file__).name})"
-                )
-            button["tooltip"] = tip
-        _translate_header_buttons(pagename, button.get("buttons") or [])
-
-
-def _named_summaries(html: Any) -> str:
-    """pydata-sphinx-theme folds the sidebar's sub-lists in ``<details>`` whose
-    ``<summary>`` holds only a chevron icon, a control without a name (axe: summary-name).
-    Name each after the entry it folds: 展开或收起“原文”的子目录.  Used by
-    ``book/_templates/sbt-sidebar-nav.html``; a summary it cannot name stops the build."""
-    from bs4 import BeautifulSoup
-
-    # The theme's function returns its (cached) BeautifulSoup tree: work on a copy.
-    soup = BeautifulSoup(str(html), "html.parser")
-    for summary in soup.select("details > summary"):
-        if summary.get_text(strip=True) or summary.get("aria-label"):
-            continue
-        item = summary.find_parent("details").parent
-        link = item.find("a", recursive=False) if item is not None else None
-        name = link.get_text(" ", strip=True) if link is not None else ""
-        if not name:
-            raise ExtensionError(
-                f"a collapsible entry of the sidebar has no title to name its toggle: {str(item)[:200]}"
-            )
-        summary["aria-label"] = f"展开或收起“{name}”的子目录"
-    return str(soup)
-
-
-def on_build_finished(app: Sphinx, exc: Exception | None) -> None:
-    if exc is not None or app.builder.format != "html":
-        return
-    import importlib
-
-    source = Path(importlib.import_module("sphinx-mathjax-offline").__file__).parent / "static" / "mathjax"
-    target = Path(app.outdir) / "_static" / "mathjax"
-    for part in _MATHJAX_PARTS:
-        src, dst = source / part, target / part
-        if src.is_dir():
-            if not dst.is_dir():
-                shutil.copytree(src, dst)
-        elif src.is_file() and not dst.is_file():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-
-
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """The chapter notebooks as this edition shows them (the teacher's keys only in the
     instructor edition): myst-nb parses the notebook text that Sphinx hands out here."""
@@ -796,6 +565,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex=(lambda self, node: None, lambda self, node: None),
         text=(lambda self, node: None, lambda self, node: None),
     )
+    app.setup_extension("xinzhi_theme")
     app.setup_extension("xinzhi_practice")
     app.setup_extension("xinzhi_search")
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
@@ -810,8 +580,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", on_env_get_outdated)
     # After sphinx-thebe's own handler (priority 500), which adds its configuration.
     app.connect("doctree-resolved", on_doctree_resolved, priority=900)
-    app.connect("html-page-context", on_html_page_context_early, priority=100)
-    app.connect("html-page-context", on_html_page_context, priority=900)
-    app.connect("build-finished", on_build_finished)
     app.connect("build-finished", on_build_finished_sources)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
