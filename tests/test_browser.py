@@ -690,3 +690,31 @@ def test_pid_links_follow_from_the_keyboard(server, browser):
         visit.check("keyboard-pid")
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("edition", ["study", "instructor"])
+def test_a_printed_page_is_clean(request, browser, edition):
+    """Printing a chapter from the browser: no sidebars, header, buttons or answer boxes;
+    the solutions stay folded away in the study edition and are printed in the instructor
+    edition.  The PDF goes to test-artifacts/ for a look."""
+    fixture = "server" if edition == "study" else "instructor_server"
+    site, base = request.getfixturevalue(fixture)
+    chapter = "notebooks/" + editions.chapter_notebooks()[2].stem + ".html"
+    visit = Visit(browser, base)
+    try:
+        page = visit.open(chapter)
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        shown = "sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility()).length"
+        for selector in (".bd-sidebar-primary", ".bd-sidebar-secondary", ".bd-header", ".bd-header-article",
+                         ".prev-next-area", "footer", "button", "form.xinzhi-practice", "form.xinzhi-notes",
+                         ".xinzhi-chapter-progress", "details.toggle-details > summary"):
+            assert page.evaluate(shown, selector) == 0, f"{edition}: {selector} is printed"
+        solutions = page.evaluate("[...document.querySelectorAll('.tag_solution')].length")
+        printed = page.evaluate(shown, ".tag_solution")
+        assert solutions > 0 and printed == (0 if edition == "study" else solutions), (edition, printed, solutions)
+        assert page.evaluate(shown, "article p") > 10
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / f"print-{edition}.pdf"), format="A4")
+    finally:
+        visit.close()

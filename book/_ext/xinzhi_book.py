@@ -150,6 +150,9 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
     else:
         app.tags.add("study")
         config.togglebutton_selector = ".tag_solution, .toggle, .admonition.dropdown"
+        # A printed page of the study edition keeps its folded solutions folded (and
+        # sphinx-togglebutton hides the fold's label in print): the page is a handout.
+        config.togglebutton_open_on_print = False
     try:
         pages.generate()
     except pages.BookSourceError as exc:
