@@ -175,6 +175,11 @@ def test_export_then_import_into_a_fresh_browser(server, browser, tmp_path):
         broken.write_text("{not json", encoding="utf-8")
         page.locator(".xinzhi-import-file").set_input_files(str(broken))
         page.get_by_text("导入失败").wait_for()
+        odd = tmp_path / "odd.json"  # JSON of the right format, one record not an object
+        odd.write_text(json.dumps({"format": "xinzhi-answers", "version": 1, "answers": {eid: None}, "notes": {}}))
+        page.locator(".xinzhi-import-file").set_input_files(str(odd))
+        page.get_by_text(f"练习 {eid} 的记录不完整").wait_for()
+        assert page.locator(f"tr[data-exercise='{eid}'] .xinzhi-state").inner_text() == "未作答"
         page.locator(".xinzhi-import-file").set_input_files(str(path))
         page.get_by_text("已导入：答案 1 条").wait_for()
         assert page.locator(f"tr[data-exercise='{eid}'] .xinzhi-state").inner_text() == "答对"

@@ -214,8 +214,9 @@
     if (data.version !== 1) return "文件的格式版本（" + data.version + "）与本书不符";
     if (!isObject(data.answers) || !isObject(data.notes)) return "文件缺少答案或笔记部分";
     for (const [id, a] of Object.entries(data.answers)) {
+      if (!isObject(a)) return "练习 " + id + " 的记录不完整";
       const okAnswer = typeof a.answer === "string" || (isObject(a.answer) && Object.values(a.answer).every((v) => v === null || typeof v === "string"));
-      if (!isObject(a) || !okAnswer || !(a.verdict in STATES) || typeof a.checked !== "string") return "练习 " + id + " 的记录不完整";
+      if (!okAnswer || !["right", "wrong", "blank"].includes(a.verdict) || typeof a.checked !== "string") return "练习 " + id + " 的记录不完整";
     }
     for (const [id, n] of Object.entries(data.notes))
       if (!isObject(n) || typeof n.text !== "string" || typeof n.saved !== "string") return "练习 " + id + " 的笔记不完整";
