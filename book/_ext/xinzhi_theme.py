@@ -247,6 +247,33 @@ def on_build_finished(app: Sphinx, exc: Exception | None) -> None:
             shutil.copy2(src, dst)
 
 
+def static_digest(confdir: str | Path, static_paths: list[str]) -> str:
+    """A digest of every file under the book's ``html_static_path`` folders.
+
+    >>> static_digest(".", []) == static_digest(".", [])
+    True
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    for entry in static_paths:
+        root = Path(confdir) / entry
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def on_env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    """Sphinx copies the static files (the book's CSS and scripts) only when it writes a
+    page, so a rebuild after editing only a stylesheet left the old one in place: a
+    changed static file makes the home page outdated, and with it the copy happen."""
+    digest = static_digest(app.confdir, list(app.config.html_static_path))
+    if getattr(env, "xinzhi_static_digest", None) == digest:
+        return []
+    env.xinzhi_static_digest = digest
+    return [app.config.root_doc]
+
+
 def configure(config: Any) -> None:
     """At ``config-inited``: the patched templates first in ``templates_path``, MathJax local."""
     _templates(config)
@@ -257,4 +284,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", on_html_page_context_early, priority=100)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("build-finished", on_build_finished)
+    app.connect("env-get-outdated", on_env_get_outdated)
     return {"version": xinzhi.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
