@@ -32,6 +32,7 @@ import xinzhi_edition as edition
 import xinzhi_pages as pages
 from xinzhi import practice
 from xinzhi.conventions import CITATION, anchor, cell_source, cell_tags, format_pid
+from xinzhi.errors import XinzhiError
 from xinzhi.keys import answer_key, exercise_ids, keys_path
 
 PROGRESS_DOC = "book/progress"
@@ -154,7 +155,7 @@ class PracticeDirective(SphinxDirective):
         eid = self.arguments[0]
         try:
             key = answer_key(eid)
-        except Exception as exc:
+        except XinzhiError as exc:
             raise self.error(f"no answer key for exercise {eid}: {exc}") from None
         order = json.loads(self.options["order"]) if "order" in self.options else None
         self.env.note_dependency(str(keys_path()))

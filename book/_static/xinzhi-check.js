@@ -294,7 +294,7 @@
     const pairs = (answer) => (Array.isArray(answer) ? answer : Object.entries(answer));
     const hintLines = (key) => (key.hint ? [M.hint + key.hint] : []);
 
-    function isBlank(key, answer) {
+    function isBlank(answer) {
       if (answer === null || answer === undefined) return true;
       if (typeof answer === "string") return isBlankText(asStr(answer));
       return pairs(answer).every(([, v]) => v === null);
@@ -302,7 +302,7 @@
 
     /** The verdict on `answer`: {ok, kind: "right"|"wrong"|"blank", lines}. */
     function check(key, answer, blankMessage) {
-      if (isBlank(key, answer)) return { ok: false, kind: "blank", lines: [blankMessage || M.blank_page, ...hintLines(key)] };
+      if (isBlank(answer)) return { ok: false, kind: "blank", lines: [blankMessage || M.blank_page, ...hintLines(key)] };
       if ((key.kind === "mapping") !== (typeof answer === "object"))
         throw new TypeError("a " + key.kind + " answer from the page is " + (key.kind === "mapping" ? "an object" : "a string"));
       const [ok, details] = graders[key.kind](key, answer);
@@ -312,7 +312,7 @@
       return { ok: false, kind: "wrong", lines: [M.wrong + detail, ...hintLines(key)] };
     }
 
-    return { check, clean, textForm, readNumber, readPid, findPids, readLetter, splitList, isBlankText };
+    return { check };
   }
 
   root.XinzhiCheck = { Checker };

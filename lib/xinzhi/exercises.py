@@ -97,9 +97,6 @@ MESSAGES = {
     "extra_keys": "多了 {n} 个键",
     "wrong_values": "有 {n} 个值不对",
 }
-_CORRECT = MESSAGES["right"]
-_WRONG = MESSAGES["wrong"]
-_BLANK = MESSAGES["blank"]
 
 
 # --- public entry points -----------------------------------------------------------
@@ -169,7 +166,7 @@ def check(exercise_id: str, answer: object) -> Verdict:
         ok, kind, lines = _check(exercise_id, answer)
     except Exception:  # the promise is "never raises"; a checker bug must not break a lesson
         ok, kind = False, "error"
-        lines = [f"{_WRONG}无法检查这个答案（类型：{_type_name(answer)}）。", *_hint_lines(exercise_id)]
+        lines = [f"{MESSAGES['wrong']}无法检查这个答案（类型：{_type_name(answer)}）。", *_hint_lines(exercise_id)]
     return Verdict(ok, kind, lines)
 
 
@@ -236,15 +233,15 @@ def _check(exercise_id: object, answer: object) -> tuple[bool, str, list[str]]:
     if key is None:
         return False, "error", [message or "无法检查。"]
     if _is_blank(answer):
-        return False, "blank", [_BLANK, *_hint_lines(eid)]
+        return False, "blank", [MESSAGES["blank"], *_hint_lines(eid)]
     ok, details = _GRADERS[key["kind"]](key, answer)
     if ok:
         explanation = key.get("explanation")
-        return True, "right", [_CORRECT + (explanation.strip() if isinstance(explanation, str) else "")]
+        return True, "right", [MESSAGES["right"] + (explanation.strip() if isinstance(explanation, str) else "")]
     detail = MESSAGES["detail_join"].join(details)
     if detail:
         detail += MESSAGES["detail_end"]
-    return False, "wrong", [_WRONG + detail, *_hint_lines(eid)]
+    return False, "wrong", [MESSAGES["wrong"] + detail, *_hint_lines(eid)]
 
 
 def _type_name(value: object) -> str:

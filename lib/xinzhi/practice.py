@@ -19,7 +19,7 @@ The page **我的进度** downloads the student's work as one UTF-8 JSON file::
       "format": "xinzhi-answers",
       "version": 1,
       "book": "新质生产力研读",
-      "book_version": "0.4.0",
+      "book_version": "0.1.0",
       "exported": "2026-12-03T10:15:00.000Z",
       "answers": {"2.1": {"answer": "全要素生产率大幅提升", "verdict": "right",
                           "checked": "2026-12-03T10:01:12.000Z"}},
@@ -60,6 +60,7 @@ __all__ = [
     "page_key",
     "page_keys",
     "from_page",
+    "schema_path",
     "parse_export",
     "read_export",
     "grade_export",
@@ -123,7 +124,7 @@ def page_keys(chapter: int | None = None) -> dict[str, dict[str, Any]]:
     >>> sorted(page_keys(2))[:3]
     ['2.1', '2.10', '2.11']
     """
-    ids = [i for i in exercise_ids() if not i.startswith("demo.")] if chapter is not None else exercise_ids()
+    ids = exercise_ids()
     if chapter is not None:
         ids = [i for i in ids if i.split(".")[0] == str(chapter)]
     return {i: page_key(i) for i in ids}
@@ -145,6 +146,11 @@ def from_page(answer: Any) -> Any:
 
 # --- exports -----------------------------------------------------------------------------
 def schema_path() -> Path:
+    """The structure of an export, ``data/export.schema.json`` (JSON Schema 2020-12).
+
+    >>> schema_path().name
+    'export.schema.json'
+    """
     return Path(str(resources.files("xinzhi").joinpath("data", "export.schema.json")))
 
 
@@ -167,7 +173,7 @@ def parse_export(text: str, where: str = "the export") -> dict[str, Any]:
                 f"({EXPORT_VERSION}); update xinzhi (pip install -U xinzhi-study)"
             )
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if errors:
         first = errors[0]
         place = "/".join(str(p) for p in first.path) or "the top level"
