@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 
-.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist
+.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist pdf epub packets
 
 install: $(STAMP)
 
@@ -22,13 +22,13 @@ $(STAMP): pyproject.toml
 # Unit tests, doctests, the notebooks' rules, and nbval in strict mode: every committed
 # output of every notebook must reproduce.
 test: $(STAMP) $(AXE_STAMP)
-	$(BIN)/python -m pytest tests lib/xinzhi book/_ext book/editions.py notebooks --nbval --nbval-current-env
+	$(BIN)/python -m pytest tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py notebooks --nbval --nbval-current-env
 
 # The library's tests and doctests and the notebooks' rules, without the slow ones (the
 # book builds, the browser, the package builds, nbval's re-execution): well under a
 # minute, for the edit-test loop.  `make test` runs everything.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -q tests lib/xinzhi book/_ext book/editions.py
+	$(BIN)/python -m pytest -m "not slow" -q tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py
 
 # axe-core for tests/test_browser.py (node and npm: apt-get install nodejs npm), in
 # .venv/npm/node_modules/axe-core; the tests serve axe.min.js from there, offline.
@@ -67,6 +67,21 @@ student: $(STAMP)
 # book/_build/instructor/html.
 instructor: $(STAMP)
 	$(BIN)/python book/editions.py instructor
+
+# The study edition as a typeset PDF (XeLaTeX and ctex through Jupyter Book's LaTeX
+# builder; TeX from Debian: texlive-xetex texlive-lang-chinese texlive-fonts-recommended
+# latexmk): book/_build/pdf/xinzhi.pdf.  A LaTeX warning or a missing character stops it.
+pdf: $(STAMP)
+	$(BIN)/python book/editions.py pdf
+
+# The e-book (EPUB 3), checked by epubcheck (Debian: epubcheck): book/_build/epub/xinzhi.epub.
+epub: $(STAMP)
+	$(BIN)/python book/editions.py epub
+
+# One A4 reading packet per seminar session (readings verbatim with their pids, the
+# questions, a notes page, an exercise sheet without solutions): book/_build/packets/.
+packets: $(STAMP)
+	$(BIN)/python book/editions.py packets
 
 # The package for PyPI (distribution `xinzhi-study`, import name `xinzhi`): sdist and
 # wheel in dist/, built with this .venv's setuptools (no download), checked by twine.

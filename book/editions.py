@@ -4,6 +4,11 @@
     python book/editions.py instructor   # solutions open, teacher's notes -> book/_build/instructor/html
     python book/editions.py student      # handout notebooks + wheel -> book/_build/student/xinzhi-student-notebooks.zip
     python book/editions.py execute      # re-run the chapter notebooks in place (make execute)
+    python book/editions.py pdf          # typeset study edition -> book/_build/pdf/xinzhi.pdf
+    python book/editions.py epub         # e-book -> book/_build/epub/xinzhi.epub
+    python book/editions.py packets      # one A4 reading packet per seminar session -> book/_build/packets/
+
+The PDF and the EPUB are built by ``book/printing.py``, the packets by ``book/packets.py``.
 
 The HTML editions run Jupyter Book 1 with the repository root as the source folder and
 every warning an error (``-W -n --keep-going``); the edition reaches the book's Sphinx
@@ -30,6 +35,11 @@ import nbformat
 
 from xinzhi.conventions import cell_tags, read_notebook
 from xinzhi.errors import NotebookError
+
+if __name__ == "__main__":
+    # book/printing.py and book/packets.py import this module by name: one module, one
+    # EditionError, when it runs as a script too.
+    sys.modules.setdefault("editions", sys.modules[__name__])
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
@@ -84,6 +94,36 @@ def html_dir(edition: str = "study", path_output: Path | None = None) -> Path:
     return BUILD / "html" if edition == "study" else BUILD / edition / "html"
 
 
+def _jupyter_book(edition: str, path_output: Path, builder: list[str], *, fresh: bool = False,
+                  env: dict[str, str] | None = None, quiet: bool = False, what: str = "") -> None:
+    """Run ``jupyter-book build`` for ``edition`` with every warning an error."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [
+        str(jb) if jb.exists() else "jupyter-book",
+        "build", str(ROOT),
+        "--config", str(BOOK / "_config.yml"),
+        "--toc", str(BOOK / "_toc.yml"),
+        "--path-output", str(path_output),
+        *builder,
+        "--warningiserror", "--nitpick", "--keep-going",
+        "--quiet",  # Sphinx's progress lines; warnings and errors are still printed
+    ]
+    if fresh:
+        cmd.append("--all")
+    run_env = {**os.environ, **(env or {}), "XINZHI_EDITION": edition}
+    result = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=quiet, text=True, check=False)
+    if result.returncode != 0:
+        detail = ""
+        if quiet:
+            lines = (result.stdout + result.stderr).splitlines()
+            warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+            detail = "\n".join(warnings[-40:] or lines[-40:])
+        raise EditionError(
+            f"the {what or edition + ' edition'} did not build (jupyter-book exit {result.returncode}); "
+            f"every Sphinx warning is an error here, fix the ones reported{':' if detail else '.'}\n{detail}"
+        )
+
+
 def build_html(
     edition: str = "study",
     path_output: Path | None = None,
@@ -102,30 +142,7 @@ def build_html(
         raise EditionError(f"unknown edition {edition!r}; choose one of {', '.join(EDITIONS)}")
     if path_output is None:
         path_output = BOOK if edition == "study" else BUILD / edition
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [
-        str(jb) if jb.exists() else "jupyter-book",
-        "build", str(ROOT),
-        "--config", str(BOOK / "_config.yml"),
-        "--toc", str(BOOK / "_toc.yml"),
-        "--path-output", str(path_output),
-        "--warningiserror", "--nitpick", "--keep-going",
-        "--quiet",  # Sphinx's progress lines; warnings and errors are still printed
-    ]
-    if fresh:
-        cmd.append("--all")
-    run_env = {**os.environ, **(env or {}), "XINZHI_EDITION": edition}
-    result = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=quiet, text=True, check=False)
-    if result.returncode != 0:
-        detail = ""
-        if quiet:
-            lines = (result.stdout + result.stderr).splitlines()
-            warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
-            detail = "\n".join(warnings[-40:] or lines[-40:])
-        raise EditionError(
-            f"the {edition} edition did not build (jupyter-book exit {result.returncode}); "
-            f"every Sphinx warning is an error here, fix the ones reported{':' if detail else '.'}\n{detail}"
-        )
+    _jupyter_book(edition, Path(path_output), [], fresh=fresh, env=env, quiet=quiet)
     out = Path(path_output) / "_build" / "html"
     link = html_dir(edition)
     if edition != "study" and Path(path_output) == BUILD / edition:
@@ -262,14 +279,29 @@ def execute_notebooks(paths: list[Path] | None = None) -> list[Path]:
     return paths
 
 
+def _files_edition(name: str) -> list[Path]:
+    import printing
+
+    if name == "pdf":
+        return [printing.build_pdf()]
+    if name == "epub":
+        return [printing.build_epub()]
+    import packets
+
+    return packets.build_packets()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute"])
+    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute", "pdf", "epub", "packets"])
     parser.add_argument("--all", action="store_true", help="rebuild every page (HTML editions)")
     args = parser.parse_args(argv)
     try:
         if args.edition == "execute":
             execute_notebooks()
+        elif args.edition in ("pdf", "epub", "packets"):
+            for path in _files_edition(args.edition):
+                print(f"{args.edition}: {path.relative_to(ROOT)}, {path.stat().st_size / 1e6:.1f} MB")
         elif args.edition == "student":
             path = student_edition()
             size = path.stat().st_size / 1e6

@@ -194,7 +194,7 @@ def test_an_old_cache_without_the_system_fonts_is_helped_by_a_scan(old_caches, t
 
 
 def test_no_chinese_font_at_all_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(fonts, "_package_fonts", lambda: {})
+    monkeypatch.setattr(fonts, "bundled_font_files", lambda: {})
     monkeypatch.setattr(fonts, "_known", lambda wanted: {})
     monkeypatch.setattr(fonts, "_scan_system_folders", lambda: None)
     with pytest.raises(RuntimeError, match=r"pip install pylopdf-fonts-zh-cn==0\.1\.1"):

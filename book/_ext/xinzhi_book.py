@@ -571,6 +571,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("xinzhi_theme")
     app.setup_extension("xinzhi_practice")
     app.setup_extension("xinzhi_search")
+    app.setup_extension("xinzhi_print")
     app.add_directive("xinzhi-paragraph", ParagraphDirective)
     app.add_directive(edition.SOLUTION_DIRECTIVE, SolutionDirective)
     app.add_directive("xinzhi-glossary", GlossaryDirective)

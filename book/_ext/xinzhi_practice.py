@@ -30,6 +30,7 @@ from sphinx.util.osutil import relative_uri
 import xinzhi
 import xinzhi_edition as edition
 import xinzhi_pages as pages
+from xinzhi_print import printing
 from xinzhi import practice
 from xinzhi.conventions import CITATION, anchor, cell_source, cell_tags, format_pid
 from xinzhi.errors import XinzhiError
@@ -229,6 +230,8 @@ class ProgressDirective(SphinxDirective):
     page's script from this browser's record), and the export, import and reset."""
 
     def run(self) -> list[nodes.Node]:
+        if printing(self.env.app):
+            return checklist(pages.read_chapters(), set(exercise_ids()))
         _note_practice(self.env, self.env.docname, None)
         checkable = set(exercise_ids())
         rows = []
@@ -264,6 +267,35 @@ class ProgressDirective(SphinxDirective):
         return [_raw(markup)]
 
 
+def checklist(chapters: list[pages.Chapter], checkable: set[str]) -> list[nodes.Node]:
+    """The progress page on paper (PDF, EPUB): per chapter, a table of its exercises
+    with an empty column to tick."""
+    out: list[nodes.Node] = []
+    for chapter in chapters:
+        if not chapter.exercises:
+            continue
+        table = nodes.table(classes=["xinzhi-checklist"])
+        group = nodes.tgroup(cols=4)
+        table += group
+        for width in (2, 10, 3, 2):
+            group += nodes.colspec(colwidth=width)
+        head, body = nodes.thead(), nodes.tbody()
+        group += head
+        group += body
+        for cells, part in [(("练习", "题目", "类型", "完成"), head)] + [
+            ((ex.eid, ex.title, "自动检查" if ex.eid in checkable else "讨论题", ""), body)
+            for ex in chapter.exercises
+        ]:
+            row = nodes.row()
+            for text in cells:
+                entry = nodes.entry()
+                entry += nodes.paragraph("", text)
+                row += entry
+            part += row
+        out += [nodes.rubric("", chapter.title), table]
+    return out
+
+
 # --- which pages load the scripts --------------------------------------------------------
 def _practice(env: Any) -> dict[str, list[str]]:
     """docname -> the exercise ids of its answer boxes (a page with notes or the progress
@@ -280,7 +312,7 @@ def _note_practice(env: Any, docname: str, eid: str | None) -> None:
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
-    if docname.startswith("notebooks/"):
+    if docname.startswith("notebooks/") and not printing(app):
         source[0] = practice_notebook(source[0])
 
 

@@ -12,6 +12,7 @@ the assets it serves itself (loaded by ``xinzhi_book``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -274,15 +275,37 @@ def on_env_get_outdated(app: Sphinx, env: Any, added: set, changed: set, removed
     return [app.config.root_doc]
 
 
+#: Set by ``book/printing.py`` for the EPUB: Sphinx names the builder only after
+#: ``config-inited``, and the site's templates must not reach the e-book's theme.
+BUILDER_VARIABLE = "XINZHI_BUILDER"
+
+
+def building_epub() -> bool:
+    return os.environ.get(BUILDER_VARIABLE, "") == "epub"
+
+
 def configure(config: Any) -> None:
-    """At ``config-inited``: the patched templates first in ``templates_path``, MathJax local."""
+    """At ``config-inited``: the patched templates first in ``templates_path``, MathJax
+    local; for the EPUB, the e-book theme's own templates only."""
+    if building_epub():
+        config.templates_path = []
+        return
     _templates(config)
     _configure_mathjax(config)
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.name == "epub" and not building_epub():
+        raise ExtensionError(
+            "the e-book is built with `make epub` (python book/editions.py epub), which keeps "
+            f"the site's templates out of it ({BUILDER_VARIABLE}=epub)"
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", on_html_page_context_early, priority=100)
     app.connect("html-page-context", on_html_page_context, priority=900)
+    app.connect("builder-inited", on_builder_inited)
     app.connect("build-finished", on_build_finished)
     app.connect("env-get-outdated", on_env_get_outdated)
     return {"version": xinzhi.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

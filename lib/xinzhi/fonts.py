@@ -59,6 +59,7 @@ __all__ = [
     "SYSTEM_CJK_FAMILIES",
     "SYSTEM_CJK_SERIF_FAMILIES",
     "ChineseFonts",
+    "bundled_font_files",
     "chinese_fonts",
     "chinese_family",
     "font_path",
@@ -131,8 +132,13 @@ class ChineseFonts:
     bundled: bool  #: True when both come from pylopdf-fonts-zh-cn
 
 
-def _package_fonts() -> dict[str, Path]:
-    """``{"sans": path, "serif": path}`` from pylopdf-fonts-zh-cn, or ``{}`` without it."""
+def bundled_font_files() -> dict[str, Path]:
+    """``{"sans": path, "serif": path}`` from pylopdf-fonts-zh-cn, or ``{}`` without it
+    (the figures use them, and so does the book's PDF edition).
+
+    >>> sorted(bundled_font_files())
+    ['sans', 'serif']
+    """
     try:
         import pylopdf_fonts_zh_cn as package
     except ImportError:
@@ -195,7 +201,7 @@ def _first(wanted: tuple[str, ...], known: dict[str, Path]) -> tuple[str, Path] 
 
 def _resolve() -> ChineseFonts:
     """Find and register the Chinese fonts (uncached; :func:`chinese_fonts` caches it)."""
-    package = _package_fonts()
+    package = bundled_font_files()
     sans = _registered_name(package["sans"]) if "sans" in package else None
     if sans:
         serif = _registered_name(package["serif"]) if "serif" in package else None

@@ -1,0 +1,395 @@
+"""The book as files (loaded by ``xinzhi_book``): the typeset PDF (Jupyter Book 1's LaTeX
+builder, XeLaTeX and ctex) and the EPUB 3 e-book, built from the same sources as the site.
+
+* ``config-inited`` (priority 900, after sphinx-jupyterbook-latex): the LaTeX settings.
+  The fonts are files from the Python packages the book needs anyway, named by path, so
+  the PDF looks the same on every machine whatever fonts it has: Noto Serif SC and Noto
+  Sans SC (OFL, bundled by ``pylopdf-fonts-zh-cn``, :func:`xinzhi.fonts.bundled_font_files`)
+  for Chinese, Latin Modern (TeX's own) for Latin text, DejaVu Sans Mono (bundled by
+  matplotlib) for code.  These Noto fonts have one weight, so bold is drawn by XeLaTeX
+  (``AutoFakeBold``).
+  sphinx-jupyterbook-latex keeps its structure (the toc's captions become parts, the home
+  page the front matter); its own document class is replaced by Sphinx's ``manual``,
+  because it needs LaTeX packages (``bbm``, ``pgfplots``) that only a full TeX Live has.
+  The EPUB gets its Chinese metadata.
+* ``doctree-read`` (PDF and EPUB only): a page cannot fold, so each chapter's solutions
+  move to a section 参考解答 at its end, and where each stood a line points to it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.epub3 import Epub3Builder as _Epub3Builder
+from sphinx.errors import ExtensionError
+
+import xinzhi
+
+#: Sphinx builders that write files to be read without the site's scripts.
+PRINT_BUILDERS = ("latex", "epub")
+SOLUTIONS_TITLE = "参考解答"
+#: What stands where a solution was (it links to the solution at the chapter's end).
+SOLUTION_POINTER = "参考解答见本章末“参考解答”一节："
+TEX_NAME = "xinzhi.tex"
+EPUB_NAME = "xinzhi"
+
+
+def printing(app: Sphinx) -> bool:
+    """True when the book is written as a PDF or an EPUB (no scripts, no folding)."""
+    return getattr(app, "builder", None) is not None and app.builder.name in PRINT_BUILDERS
+
+
+# --- fonts and LaTeX settings --------------------------------------------------------
+
+
+def font_files() -> dict[str, Path]:
+    """The font files the PDF uses: ``serif`` and ``sans`` (Chinese), ``mono`` (code) and
+    ``symbols`` (the few signs Latin Modern lacks, :data:`SYMBOLS`)."""
+    import matplotlib
+
+    from xinzhi.fonts import bundled_font_files
+
+    found = bundled_font_files()
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for kind, name in (("mono", "DejaVuSansMono.ttf"), ("symbols", "DejaVuSans.ttf")):
+        if (folder / name).is_file():
+            found[kind] = folder / name
+    missing = [kind for kind in ("serif", "sans", "mono", "symbols") if kind not in found]
+    if missing:
+        raise ExtensionError(
+            f"the PDF needs the fonts of pylopdf-fonts-zh-cn and matplotlib, missing: "
+            f"{', '.join(missing)}; run `make install` (pip install -e '.[dev]')"
+        )
+    return found
+
+
+def _fontspec(command: str, path: Path, options: str = "") -> str:
+    return rf"\{command}{{{path.name}}}[Path={path.parent.as_posix()}/{',' + options if options else ''}]"
+
+
+def _faces(regular: Path, italic: str) -> str:
+    """fontspec's options naming a DejaVu family's bold and italic files."""
+    stem, suffix = regular.stem, regular.suffix
+    return (f"BoldFont={stem}-Bold{suffix},ItalicFont={stem}-{italic}{suffix},"
+            f"BoldItalicFont={stem}-Bold{italic}{suffix}")
+
+
+#: Signs that Latin Modern and the Noto fonts lack, drawn from DejaVu Sans: ``check()``
+#: prints the colour emoji ✅ and ❌, which no TeX font has, so the PDF shows DejaVu's
+#: ballot boxes ☑ and ☒ (the corpus has neither); ≈ is itself.
+SYMBOLS = {"✅": "☑", "❌": "☒", "≈": "≈"}
+#: DejaVu Sans Mono's advance width (1233/2048 em) and the size it is set in.
+MONO_ADVANCE = 1233 / 2048
+MONO_SCALE = 0.9
+
+
+def font_preamble(files: dict[str, Path]) -> str:
+    """ctex without its own fonts, then each Chinese family and the code font by file.
+    Latin text keeps fontspec's Latin Modern (in every TeX installation, with real bold
+    and italics): in the Noto CJK fonts the hyphen's glyph also serves U+2011, and a PDF
+    reader copies it as that character."""
+    bold = "AutoFakeBold=2.5,AutoFakeSlant=0.15"
+    mono = files["mono"]
+    faces = _faces(mono, "Oblique")
+    return "\n".join([
+        r"\usepackage[UTF8,fontset=none,heading=true,linespread=1.25]{ctex}",
+        # The PDF's text is the source's text: a CJK font draws several characters with
+        # one glyph (… and ⋯, - and U+2011), and copying or searching would otherwise
+        # give whichever the font lists first.
+        r"\XeTeXgenerateactualtext=1",
+        _fontspec("setCJKmainfont", files["serif"], bold),
+        _fontspec("setCJKsansfont", files["sans"], bold),
+        # In code one Chinese character is as wide as two Latin ones; a hair narrower, so
+        # that xeCJK pads it rather than warn that it cannot (its rounding).
+        _fontspec("setCJKmonofont", files["sans"], f"{bold},Scale={2 * MONO_ADVANCE * MONO_SCALE * 0.999:.6f}"),
+        _fontspec("setmonofont", mono, f"{faces},Scale={MONO_SCALE}"),
+        r"\usepackage{newunicodechar}",
+        _fontspec("newfontfamily\\xinzhisymbols", files["symbols"], _faces(files["symbols"], "Oblique")),
+        *[rf'\newunicodechar{{{char}}}{{{{\xinzhisymbols\symbol{{"{ord(shown):04X}}}}}}}'
+          for char, shown in SYMBOLS.items()],
+    ])
+
+
+#: After Sphinx's own packages: the code cells' frames (the environments
+#: sphinx-jupyterbook-latex's nodes write, defined by its class), page headings and links.
+PREAMBLE = r"""
+\newenvironment{sphinxVerbatimInput}{}{}
+\newenvironment{sphinxVerbatimOutput}{}{}
+\ctexset{chapter/name={第,章}, appendix/name={附录}}
+\hypersetup{pdfencoding=auto, bookmarksnumbered=true}
+\setlength{\emergencystretch}{3em}
+\raggedbottom
+"""
+
+
+def configure_latex(config: Any) -> None:
+    """Sphinx's LaTeX and EPUB settings for this book (``config-inited``)."""
+    files = font_files()
+    title, author = config.html_title, config.author
+    # Jupyter Book sets the title for HTML only; the e-book's contents name the project.
+    config.project = title
+    config.latex_engine = "xelatex"
+    config.latex_theme = "manual"
+    config.latex_documents = [(config.root_doc, TEX_NAME, title, author, "manual")]
+    config.latex_use_xindy = False
+    config.latex_domain_indices = False
+    config.latex_show_urls = "no"
+    config.latex_elements = {
+        "papersize": "a4paper",
+        "pointsize": "11pt",
+        "babel": "",
+        "polyglossia": "",
+        "fontenc": font_preamble(files),
+        "fontpkg": "",
+        "cmappkg": "",
+        "fncychap": "",
+        "fvset": r"\fvset{fontsize=\small,formatcom=\xeCJKVerbAddon}",
+        "geometry": r"\usepackage[a4paper,hmargin=2.5cm,vmargin=2.5cm,headheight=15pt]{geometry}",
+        # The chapters number their own sections (## 3　...): LaTeX numbers only the parts.
+        "secnumdepth": r"\setcounter{secnumdepth}{-1}",
+        "sphinxsetup": "verbatimforcewraps=true, verbatimmaxoverfull=0, verbatimmaxunderfull=1",
+        "preamble": PREAMBLE,
+        "makeindex": "",
+        "printindex": "",
+        "extraclassoptions": "openany,oneside",
+    }
+    config.epub_basename = EPUB_NAME
+    config.epub_title = title
+    config.epub_author = author
+    config.epub_publisher = config.epub_contributor = author
+    config.epub_language = "zh-CN"
+    config.epub_copyright = config.copyright
+    # Sphinx writes epub_uid into toc.ncx where the OPF has epub_identifier: the same value.
+    config.epub_identifier = config.epub_uid = f"xinzhi-study-{xinzhi.__version__}"
+    config.epub_scheme = ""
+    config.epub_show_urls = "no"
+    # Jupyter Book's toctrees are hidden: without this the e-book's contents list only
+    # the home page.
+    config.epub_tocscope = "includehidden"
+    config.epub_tocdepth = 2
+    config.epub_description = "细读八篇讨论“新质生产力”的中文文章：原文、论证分析与练习。"
+    config.version = config.release = xinzhi.__version__
+
+
+def on_config_inited(app: Sphinx, config: Any) -> None:
+    configure_latex(config)
+
+
+# --- solutions at the end of each chapter --------------------------------------------
+
+
+def _is_solution(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.container) and "tag_solution" in node.get("classes", [])
+
+
+def _exercise_title(node: nodes.Node) -> nodes.title | None:
+    section = node.parent
+    while section is not None and not isinstance(section, nodes.section):
+        section = section.parent
+    return section[0] if section is not None and isinstance(section[0], nodes.title) else None
+
+
+def move_solutions(doctree: nodes.document, docname: str) -> int:
+    """Move every solution of this chapter to a section 参考解答 at its end, grouped by
+    exercise (its heading's text, linked back); return how many moved."""
+    found = [n for n in doctree.findall(_is_solution) if not any(_is_solution(a) for a in _ancestors(n))]
+    if not found:
+        return 0
+    chapter = next(iter(doctree.findall(nodes.section)), None)
+    if chapter is None:
+        return 0
+    end = nodes.section(ids=["xinzhi-solutions"], names=[SOLUTIONS_TITLE])
+    end += nodes.title("", SOLUTIONS_TITLE)
+    groups: dict[int, tuple[nodes.title | None, list[nodes.Node]]] = {}
+    for node in found:
+        title = _exercise_title(node)
+        groups.setdefault(id(title), (title, []))[1].append(node)
+    for i, (title, members) in enumerate(groups.values(), start=1):
+        target = f"xinzhi-solution-{i}"
+        label = title.astext() if title is not None else SOLUTIONS_TITLE
+        heading = nodes.paragraph(classes=["xinzhi-solution-head"])
+        heading += nodes.target("", "", ids=[target])
+        section_ids = title.parent.get("ids", []) if title is not None else []
+        strong = nodes.strong("", label)
+        heading += nodes.reference("", "", strong, refid=section_ids[0]) if section_ids else strong
+        end += heading
+        pointer = nodes.paragraph(classes=["xinzhi-solution-pointer"])
+        pointer += nodes.Text(SOLUTION_POINTER)
+        pointer += nodes.reference("", label, refid=target)
+        members[0].replace_self(pointer)
+        for node in members[1:]:
+            node.parent.remove(node)
+        for node in members:
+            end += node
+    chapter += end
+    return len(found)
+
+
+def _ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _table_rows(section) -> list[list[tuple[str, bool]]]:
+    """The rows of a ``<thead>`` or ``<tbody>`` as (text, is_header) cells, spans spread."""
+    rows = []
+    for tr in section.find_all("tr") if section is not None else []:
+        row = []
+        for cell in tr.find_all(["th", "td"]):
+            span = int(cell.get("colspan", 1) or 1)
+            row += [(cell.get_text(" ", strip=True), cell.name == "th")] + [("", True)] * (span - 1)
+        rows.append(row)
+    return rows
+
+
+def dataframe_table(markup: str) -> list[nodes.Node] | None:
+    """A pandas DataFrame's HTML as a docutils table (small type), for the PDF; None if
+    ``markup`` holds no DataFrame.  The note pandas adds under a shortened table
+    (``60 rows × 3 columns``) follows it."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    found = soup.find("table", class_="dataframe")
+    if found is None:
+        return None
+    head, body = _table_rows(found.find("thead")), _table_rows(found.find("tbody"))
+    width = max((len(r) for r in head + body), default=0)
+    if not body or not width:  # an empty DataFrame: its plain text says so
+        return None
+    table = nodes.table(classes=["xinzhi-dataframe"])
+    spec: list[nodes.Node] = []
+    if all(len(text) <= 16 for row in head + body for text, _ in row):
+        # Short cells only: columns as wide as their content (tabulary, which balances
+        # wrapping columns, has none to balance and warns).
+        table["classes"].append("longtable")
+        spec.append(addnodes.tabular_col_spec(spec="{" + "l" * width + "}"))
+    group = nodes.tgroup(cols=width)
+    table += group
+    for _ in range(width):
+        group += nodes.colspec(colwidth=1)
+    for rows, part in ((head, nodes.thead()), (body, nodes.tbody())):
+        if not rows:
+            continue
+        group += part
+        for cells in rows:
+            row = nodes.row()
+            for text, header in cells + [("", False)] * (width - len(cells)):
+                entry = nodes.entry()
+                entry += nodes.paragraph("", "", nodes.strong("", text) if header and text else nodes.Text(text))
+                row += entry
+            part += row
+    out: list[nodes.Node] = [nodes.raw("", r"\begingroup\footnotesize", format="latex"), *spec, table,
+                             nodes.raw("", r"\endgroup", format="latex")]
+    shape = found.find_next_sibling("p")
+    if shape is not None and "×" in shape.get_text():
+        out.append(nodes.paragraph("", shape.get_text(strip=True), classes=["xinzhi-dataframe-shape"]))
+    return out
+
+
+def tables_from_dataframes(doctree: nodes.document) -> int:
+    """Give every notebook output that shows a DataFrame a typeset table: a ``text/latex``
+    entry in its mime bundle, which myst-nb prefers to the plain text for LaTeX (the
+    plain text breaks its columns across lines on a page).  Returns how many."""
+    added = 0
+    for bundle in list(doctree.findall(nodes.container)):
+        if bundle.get("nb_element") != "mime_bundle":
+            continue
+        kinds = {child.get("mime_type"): child for child in bundle.children if isinstance(child, nodes.Element)}
+        if "text/html" not in kinds or "text/latex" in kinds:
+            continue
+        table = dataframe_table(kinds["text/html"].astext())
+        if table:
+            bundle += nodes.container("", *table, mime_type="text/latex")
+            added += 1
+    return added
+
+
+def label_targets(doctree: nodes.document) -> None:
+    """LaTeX labels only sections and targets: give every other element with ids (a
+    reader paragraph ``p3-5``, say) a target, so a pid citation links to it in the PDF."""
+    for node in list(doctree.findall(nodes.Element)):
+        if node.get("ids") and isinstance(node, (nodes.container, nodes.paragraph)):
+            node.insert(0, nodes.target("", "", ids=list(node["ids"])))
+            node["ids"] = []
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    if not printing(app):
+        return
+    if app.env.docname.startswith("notebooks/"):
+        move_solutions(doctree, app.env.docname)
+    if app.builder.name == "latex":
+        tables_from_dataframes(doctree)
+        label_targets(doctree)
+    else:
+        drop_scoped_styles(doctree)
+
+
+class Epub3Builder(_Epub3Builder):
+    """Sphinx's EPUB 3 builder, with the contents and the reading order (spine) that name
+    each page as the manifest does: the home page lies in ``book/``, so Sphinx wrote
+    ``book/../notebooks/00_%E5...xhtml`` where the manifest has ``notebooks/00_导读.xhtml``,
+    gave the two names two ids, and listed every chapter a second time.  The contents'
+    own title is in Chinese."""
+
+    guide_titles = {**_Epub3Builder.guide_titles, "toc": "目录", "cover": "封面"}
+
+    def get_toc(self) -> None:
+        super().get_toc()
+        for item in self.refnodes:
+            path, hashmark, fragment = item["refuri"].partition("#")
+            item["refuri"] = posixpath.normpath(unquote(path)) + hashmark + fragment
+
+
+_SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
+
+
+def drop_scoped_styles(doctree: nodes.document) -> int:
+    """pandas writes ``<style scoped>`` into a table's HTML, which XHTML does not allow
+    (the rules only align index cells); returns how many were dropped."""
+    dropped = 0
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "html" in raw.get("format", "").split() and "<style scoped>" in text:
+            cleaned = _SCOPED_STYLE.sub("", text)
+            raw.replace_self(nodes.raw("", cleaned, format=raw["format"]))
+            dropped += 1
+    return dropped
+
+
+#: The e-book's stylesheets: the epub theme's, Pygments', and the book's own for e-readers
+#: (the site's stylesheets use CSS that EPUB 3 readers and epubcheck do not accept).
+EPUB_CSS = "xinzhi-epub.css"
+
+
+def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """An e-book page loads no script (nothing in it needs one) and only the e-book's
+    stylesheets."""
+    if app.builder.name != "epub":
+        return
+    keep = ("epub.css", "pygments.css", EPUB_CSS)
+    context["css_files"] = [c for c in context.get("css_files", []) if str(getattr(c, "filename", c)).endswith(keep)]
+    context["script_files"] = []
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.name == "epub":
+        app.add_css_file(EPUB_CSS)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_builder(Epub3Builder, override=True)
+    app.connect("config-inited", on_config_inited, priority=900)
+    app.connect("doctree-read", on_doctree_read, priority=400)
+    app.connect("html-page-context", on_html_page_context, priority=950)
+    app.connect("builder-inited", on_builder_inited)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
