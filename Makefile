@@ -70,7 +70,8 @@ instructor: $(STAMP)
 
 # The study edition as a typeset PDF (XeLaTeX and ctex through Jupyter Book's LaTeX
 # builder; TeX from Debian: texlive-xetex texlive-lang-chinese texlive-fonts-recommended
-# latexmk): book/_build/pdf/xinzhi.pdf.  A LaTeX warning or a missing character stops it.
+# texlive-latex-extra fonts-lmodern latexmk, as .ci/run installs them):
+# book/_build/pdf/xinzhi.pdf.  A LaTeX warning or a missing character stops it.
 pdf: $(STAMP)
 	$(BIN)/python book/editions.py pdf
 

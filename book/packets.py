@@ -286,6 +286,7 @@ def build_packets(outdir: Path = PACKETS, work: Path = BUILD / "packets-work") -
         packets = session_packets(corpus)
     except pages.BookSourceError as exc:
         raise EditionError(str(exc)) from None
+    outdir = Path(outdir)
     shutil.rmtree(outdir, ignore_errors=True)
     outdir.mkdir(parents=True)
     return [build_packet(p, corpus, outdir, Path(work)) for p in packets]

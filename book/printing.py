@@ -29,7 +29,7 @@ EPUB = BUILD / "epub" / "xinzhi.epub"
 LATEX_WORK = BUILD / "print-latex"
 EPUB_WORK = BUILD / "print-epub"
 TEX_NAME = "xinzhi.tex"  # xinzhi_print.TEX_NAME
-TEX_PACKAGES = "texlive-xetex texlive-lang-chinese texlive-fonts-recommended latexmk"
+TEX_PACKAGES = "texlive-xetex texlive-lang-chinese texlive-fonts-recommended texlive-latex-extra fonts-lmodern latexmk"
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
 #: A line of a LaTeX log that makes a PDF unclean.

@@ -671,3 +671,20 @@ def test_every_exercise_has_its_box_in_the_page(request, edition):
             assert "xinzhi-practice" not in source.read_text(encoding="utf-8")
     progress = soup(page(site, "book/progress"))
     assert {row["data-exercise"] for row in progress.select("tr[data-exercise]")} == listed
+
+
+def test_every_edition_is_listed_with_its_command_and_output(site):
+    """关于本书 and the teacher's guide show the editions' one table; README's publisher
+    section names the same commands and outputs; each command is a Makefile target."""
+    import xinzhi_pages
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    publisher = readme.split("## For a publisher", 1)[1].split("\n## ", 1)[0]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for docname in ("book/about", "book/teachers"):
+        text = " ".join(soup(page(site, docname)).get_text(" ").split())
+        for edition in xinzhi_pages.PUBLISHED:
+            assert edition.command in text and edition.output in text, (docname, edition.name)
+    for edition in xinzhi_pages.PUBLISHED:
+        assert f"`{edition.command}`" in publisher and f"`{edition.output}`" in publisher, edition.name
+        assert re.search(rf"^{edition.command.split()[1]}:", makefile, re.M), edition.command

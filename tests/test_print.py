@@ -101,6 +101,27 @@ def test_a_dataframe_becomes_a_table_and_its_scoped_style_goes():
     assert "<style" not in doctree.astext() and 'class="dataframe"' in doctree.astext()
 
 
+def test_the_ebooks_formulas_are_drawn_as_images_with_their_tex_as_alt_text(tmp_path):
+    doctree = new_document("page", get_default_settings(Parser))
+    doctree += nodes.paragraph("", "增长率 ", nodes.math("", r"\left(Y_{2020}/Y_{2010}\right)^{1/10}-1"))
+    doctree += nodes.math_block("", r"\mathrm{IDF}(w) = \ln\frac{1+N}{1+\mathrm{df}(w)} + 1")
+    assert xinzhi_print.math_images(doctree, tmp_path) == 2
+    images = list(doctree.findall(nodes.image))
+    assert [i["alt"] for i in images] == [r"\left(Y_{2020}/Y_{2010}\right)^{1/10}-1",
+                                          r"\mathrm{IDF}(w) = \ln\frac{1+N}{1+\mathrm{df}(w)} + 1"]
+    for image in images:
+        svg = tmp_path / image["uri"].lstrip("/")
+        text = svg.read_text(encoding="utf-8")
+        assert text.lstrip().startswith("<?xml") and "<!DOCTYPE" not in text  # EPUB 3: no external DTD
+        assert image["height"].endswith("em")
+    assert not list(doctree.findall(nodes.math))
+
+    bad = new_document("page", get_default_settings(Parser))
+    bad += nodes.math("", r"\begin{nonsense}")
+    with pytest.raises(Exception, match="cannot draw the formula"):
+        xinzhi_print.math_images(bad, tmp_path)
+
+
 def test_the_latex_fonts_are_the_packages_own_files():
     files = xinzhi_print.font_files()
     assert {"serif", "sans", "mono"} <= set(files) and all(p.is_file() for p in files.values())
@@ -268,10 +289,12 @@ def test_the_epub_holds_every_chapter_and_every_pid_anchor(epub, chapters, corpu
         opf = book.read("content.opf").decode("utf-8")
         nav = book.read("nav.xhtml").decode("utf-8")
         page = book.read(f"notebooks/{chapters[1].path.stem}.xhtml").decode("utf-8")
+        formulas = book.read(f"notebooks/{chapters[7].path.stem}.xhtml").decode("utf-8")
     missing = [p.pid for e in corpus.essays for p in e.paragraphs if f'id="{anchor(p.pid)}"' not in reader]
     assert missing == []
     assert "<dc:language>zh-CN</dc:language>" in opf and "<dc:title>新质生产力研读</dc:title>" in opf
     assert nav.count("<li") >= len(chapters) + 8 and "<title>目录</title>" in nav
+    assert "xinzhi-math" in formulas and "\\(" not in formulas, "formulas are images, not TeX"
     # An e-book page has no script and no answer box; its solutions are at its end.
     assert "<script" not in page and "xinzhi-practice" not in page
     assert page.count(xinzhi_print.SOLUTION_POINTER) == sum(1 for e in chapters[1].exercises if e.solutions)

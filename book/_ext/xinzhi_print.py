@@ -83,8 +83,8 @@ def _faces(regular: Path, italic: str) -> str:
 
 #: Signs that Latin Modern and the Noto fonts lack, drawn from DejaVu Sans: ``check()``
 #: prints the colour emoji ✅ and ❌, which no TeX font has, so the PDF shows DejaVu's
-#: ballot boxes ☑ and ☒ (the corpus has neither); ≈ is itself.
-SYMBOLS = {"✅": "☑", "❌": "☒", "≈": "≈"}
+#: ballot boxes ☑ and ☒ (the corpus has neither); the others are themselves.
+SYMBOLS = {"✅": "☑", "❌": "☒", "☑": "☑", "☒": "☒", "≈": "≈"}
 #: DejaVu Sans Mono's advance width (1233/2048 em) and the size it is set in.
 MONO_ADVANCE = 1233 / 2048
 MONO_SCALE = 0.9
@@ -322,6 +322,39 @@ def label_targets(doctree: nodes.document) -> None:
             node["ids"] = []
 
 
+MATH_FOLDER = "book/_generated/math"
+
+
+def math_images(doctree: nodes.document, srcdir: Path) -> int:
+    """The e-book's formulas as SVG images drawn by matplotlib's mathtext (no LaTeX, no
+    script: an e-reader runs no MathJax, and would show the TeX), the TeX as alt text.
+    Returns how many; a formula mathtext cannot draw stops the build."""
+    import hashlib
+    import io
+
+    from matplotlib.mathtext import math_to_image
+
+    found = list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+    for node in found:
+        tex = node.astext().strip()
+        name = hashlib.sha256(tex.encode("utf-8")).hexdigest()[:16] + ".svg"
+        path = srcdir / MATH_FOLDER / name
+        if not path.is_file():
+            buffer = io.BytesIO()
+            try:
+                math_to_image(f"${tex}$", buffer, format="svg")
+            except ValueError as exc:
+                raise ExtensionError(f"the e-book cannot draw the formula {tex!r}: {exc}") from None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # EPUB 3 allows no external DTD, which matplotlib's SVG declares.
+            path.write_text(re.sub(r"<!DOCTYPE[^>]*>\s*", "", buffer.getvalue().decode("utf-8")), encoding="utf-8")
+        # mathtext draws at 10 pt: the image's height in em keeps it the text's size.
+        height = float(re.search(r'height="([\d.]+)pt"', path.read_text(encoding="utf-8")).group(1)) / 10
+        image = nodes.image(uri=f"/{MATH_FOLDER}/{name}", alt=tex, height=f"{height:.2f}em", classes=["xinzhi-math"])
+        node.replace_self(nodes.paragraph("", "", image) if isinstance(node, nodes.math_block) else image)
+    return len(found)
+
+
 def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     if not printing(app):
         return
@@ -332,6 +365,7 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         label_targets(doctree)
     else:
         drop_scoped_styles(doctree)
+        math_images(doctree, Path(app.srcdir))
 
 
 class Epub3Builder(_Epub3Builder):

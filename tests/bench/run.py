@@ -371,6 +371,47 @@ def bench_book(args: argparse.Namespace, report: Report) -> None:
     )
 
 
+@benchmark("print", "the PDF, the EPUB and the reading packets: clean build time and size")
+def bench_print(args: argparse.Namespace, report: Report) -> None:
+    setup = "import sys; sys.path[:0] = [{book!r}, {ext!r}]; "
+    builds = {
+        "pdf": setup + "import printing; printing.build_pdf({out!r} + '/xinzhi.pdf', work={out!r} + '/work', quiet=True)",
+        "epub": setup + "import printing; printing.build_epub({out!r} + '/xinzhi.epub', work={out!r} + '/work', quiet=True)",
+        "packets": setup + "import packets; packets.build_packets({out!r} + '/packets', {out!r} + '/work')",
+    }
+    goals = {"pdf": ("<= 180 s", 180.0), "epub": ("<= 60 s", 60.0), "packets": ("<= 120 s", 120.0)}
+    env = base_env()
+    book, ext = str(ROOT / "book"), str(ROOT / "book" / "_ext")
+    with tempfile.TemporaryDirectory(prefix="xinzhi-bench-print-") as tmp:
+        for name, code in builds.items():
+            timings = Timings()
+            for i in range(max(1, min(args.runs, 2))):
+                out = Path(tmp) / f"{name}{i}"  # a new folder: no doctrees, no LaTeX yet
+                timings.add(run_process(code.format(book=book, ext=ext, out=str(out)), env))
+            goal, limit = goals[name]
+            report.results.append(Result("print", f"{name}: clean build", timings.wall, goal=goal, limit=limit,
+                                         ours_cpu=timings.cpu))
+            if name == "pdf":
+                pdf = out / "xinzhi.pdf"
+                pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+                count = next((ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages:")), "?")
+                report.results.append(Result("print", "pdf: size (MB)", [pdf.stat().st_size / 2**20],
+                                             goal="<= 20 MB", limit=20.0, note=f"{count} pages, A4"))
+            elif name == "epub":
+                report.results.append(Result("print", "epub: size (MB)", [(out / "xinzhi.epub").stat().st_size / 2**20],
+                                             goal="<= 10 MB", limit=10.0))
+            else:
+                files = sorted((out / "packets").glob("*.pdf"))
+                sizes = [p.stat().st_size / 2**20 for p in files]
+                report.results.append(Result("print", "packets: largest (MB)", [max(sizes)], goal="<= 2 MB",
+                                             limit=2.0, note=f"{len(files)} packets, {sum(sizes):.1f} MB in all"))
+    report.notes.append(
+        "print: `python book/editions.py pdf|epub|packets` as the make targets run them, each into a new "
+        "temporary folder (Jupyter Book's LaTeX or EPUB build from scratch, then latexmk with XeLaTeX for the "
+        "PDF and the packets, epubcheck for the EPUB). Sizes are in MB, not seconds."
+    )
+
+
 def _practice_bytes(site: Path) -> dict[str, int]:
     """What practice in the page adds to a chapter page: its forms and inline keys, and
     the two scripts."""
