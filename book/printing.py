@@ -5,7 +5,8 @@
 
 Both run Jupyter Book's own builders (LaTeX; Sphinx's ``epub`` as a custom builder) on the
 same sources as the site, with every Sphinx warning an error; ``book/_ext/xinzhi_print.py``
-sets the fonts, the layout and the metadata and moves each chapter's solutions to its end.
+and ``xinzhi_epub.py`` set the fonts, the layout and the metadata and move each chapter's
+solutions to its end.
 The PDF is then compiled with latexmk and XeLaTeX, and its log is read: a missing
 character, an undefined reference or any other LaTeX warning stops the build, so a PDF
 that is written is a clean one.  The EPUB is checked with Debian's epubcheck.

@@ -1,4 +1,5 @@
-"""The PDF and the EPUB (``book/printing.py``, ``book/_ext/xinzhi_print.py``).
+"""The PDF and the EPUB (``book/printing.py``, ``book/_ext/xinzhi_print.py``,
+``book/_ext/xinzhi_epub.py``).
 
 The slow tests build each file once, as ``make pdf`` and ``make epub`` do, into the test
 session's temporary folder, and read them with Debian's poppler tools and epubcheck
@@ -22,6 +23,7 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
 import printing
+import xinzhi_epub
 import xinzhi_print
 from xinzhi import citations
 from xinzhi.conventions import anchor, cell_tags, markdown_cells, read_notebook
@@ -97,7 +99,7 @@ def test_a_dataframe_becomes_a_table_and_its_scoped_style_goes():
 
     doctree = new_document("page", get_default_settings(Parser))
     doctree += nodes.raw("", markup, format="html")
-    assert xinzhi_print.drop_scoped_styles(doctree) == 1
+    assert xinzhi_epub.drop_scoped_styles(doctree) == 1
     assert "<style" not in doctree.astext() and 'class="dataframe"' in doctree.astext()
 
 
@@ -105,7 +107,7 @@ def test_the_ebooks_formulas_are_drawn_as_images_with_their_tex_as_alt_text(tmp_
     doctree = new_document("page", get_default_settings(Parser))
     doctree += nodes.paragraph("", "增长率 ", nodes.math("", r"\left(Y_{2020}/Y_{2010}\right)^{1/10}-1"))
     doctree += nodes.math_block("", r"\mathrm{IDF}(w) = \ln\frac{1+N}{1+\mathrm{df}(w)} + 1")
-    assert xinzhi_print.math_images(doctree, tmp_path) == 2
+    assert xinzhi_epub.math_images(doctree, tmp_path) == 2
     images = list(doctree.findall(nodes.image))
     assert [i["alt"] for i in images] == [r"\left(Y_{2020}/Y_{2010}\right)^{1/10}-1",
                                           r"\mathrm{IDF}(w) = \ln\frac{1+N}{1+\mathrm{df}(w)} + 1"]
@@ -119,7 +121,7 @@ def test_the_ebooks_formulas_are_drawn_as_images_with_their_tex_as_alt_text(tmp_
     bad = new_document("page", get_default_settings(Parser))
     bad += nodes.math("", r"\begin{nonsense}")
     with pytest.raises(Exception, match="cannot draw the formula"):
-        xinzhi_print.math_images(bad, tmp_path)
+        xinzhi_epub.math_images(bad, tmp_path)
 
 
 def test_the_latex_fonts_are_the_packages_own_files():
@@ -244,12 +246,13 @@ def test_solutions_stand_at_the_end_of_each_chapter(pdf, chapters):
 
 
 @pytest.mark.slow
-def test_rendered_pdf_pages_for_the_record(pdf, pdf_text):
+def test_rendered_pdf_pages_for_the_record(pdf, pdf_text, corpus):
     """PNGs of a page with Chinese text, a figure and a code block (test-artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)
     pages = pdf_text.split("\f")
+    reader = squeeze("〔1.2〕" + corpus["1.2"].text[:30])
     wanted = {
-        "text": next(i for i, p in enumerate(pages, 1) if "关于新质生产力的哲学思考" in p and "〔1.2〕" in p),
+        "text": next(i for i, p in enumerate(pages, 1) if reader in squeeze(p)),
         "figure": next(i for i, p in enumerate(pages, 1) if re.search(r"^图 \d+\.\d+", p, re.M)),
         "code": next(i for i, p in enumerate(pages, 1) if "corpus.sections" in p),
     }
