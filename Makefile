@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 
-.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist pdf epub packets
+.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist pdf epub packets slides
 
 install: $(STAMP)
 
@@ -22,13 +22,13 @@ $(STAMP): pyproject.toml
 # Unit tests, doctests, the notebooks' rules, and nbval in strict mode: every committed
 # output of every notebook must reproduce.
 test: $(STAMP) $(AXE_STAMP)
-	$(BIN)/python -m pytest tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py notebooks --nbval --nbval-current-env
+	$(BIN)/python -m pytest tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py book/slides.py notebooks --nbval --nbval-current-env
 
 # The library's tests and doctests and the notebooks' rules, without the slow ones (the
 # book builds, the browser, the package builds, nbval's re-execution): well under a
 # minute, for the edit-test loop.  `make test` runs everything.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -q tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py
+	$(BIN)/python -m pytest -m "not slow" -q tests lib/xinzhi book/_ext book/editions.py book/printing.py book/packets.py book/slides.py
 
 # axe-core for tests/test_browser.py (node and npm: apt-get install nodejs npm), in
 # .venv/npm/node_modules/axe-core; the tests serve axe.min.js from there, offline.
@@ -83,6 +83,11 @@ epub: $(STAMP)
 # questions, a notes page, an exercise sheet without solutions): book/_build/packets/.
 packets: $(STAMP)
 	$(BIN)/python book/editions.py packets
+
+# One editable PowerPoint deck per seminar session (python-pptx): objectives, readings,
+# key quotations with their pids, figures, discussion questions: book/_build/slides/.
+slides: $(STAMP)
+	$(BIN)/python book/editions.py slides
 
 # The package for PyPI (distribution `xinzhi-study`, import name `xinzhi`): sdist and
 # wheel in dist/, built with this .venv's setuptools (no download), checked by twine.

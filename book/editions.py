@@ -7,8 +7,10 @@
     python book/editions.py pdf          # typeset study edition -> book/_build/pdf/xinzhi.pdf
     python book/editions.py epub         # e-book -> book/_build/epub/xinzhi.epub
     python book/editions.py packets      # one A4 reading packet per seminar session -> book/_build/packets/
+    python book/editions.py slides       # one PowerPoint deck per seminar session -> book/_build/slides/
 
-The PDF and the EPUB are built by ``book/printing.py``, the packets by ``book/packets.py``.
+The PDF and the EPUB are built by ``book/printing.py``, the packets by ``book/packets.py``,
+the slides by ``book/slides.py``.
 
 The HTML editions run Jupyter Book 1 with the repository root as the source folder and
 every warning an error (``-W -n --keep-going``); the edition reaches the book's Sphinx
@@ -286,6 +288,10 @@ def _files_edition(name: str) -> list[Path]:
         return [printing.build_pdf()]
     if name == "epub":
         return [printing.build_epub()]
+    if name == "slides":
+        import slides
+
+        return slides.build_slides()
     import packets
 
     return packets.build_packets()
@@ -293,13 +299,13 @@ def _files_edition(name: str) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute", "pdf", "epub", "packets"])
+    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute", "pdf", "epub", "packets", "slides"])
     parser.add_argument("--all", action="store_true", help="rebuild every page (HTML editions)")
     args = parser.parse_args(argv)
     try:
         if args.edition == "execute":
             execute_notebooks()
-        elif args.edition in ("pdf", "epub", "packets"):
+        elif args.edition in ("pdf", "epub", "packets", "slides"):
             for path in _files_edition(args.edition):
                 print(f"{args.edition}: {path.relative_to(ROOT)}, {path.stat().st_size / 1e6:.1f} MB")
         elif args.edition == "student":

@@ -52,6 +52,7 @@ SLOW_FILES = frozenset({
     "test_fonts.py",
     "test_fresh_state.py",
     "test_practice_page.py",
+    "test_slides.py",
 })
 
 

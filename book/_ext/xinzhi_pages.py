@@ -742,6 +742,8 @@ PUBLISHED = (
               "学习版的全部内容，参考解答排在各章末尾；没有答题框"),
     Published("研讨课阅读材料", "make packets", "book/_build/packets/第N次课_主题.pdf", "每次研讨课前打印分发",
               "该次课的原文段落（逐字、带段落编号、留出批注空白）、导读问题、讨论题、笔记页和不含解答的练习单（A4）"),
+    Published("研讨课幻灯片", "make slides", "book/_build/slides/第N次课_主题.pptx", "课上放映，教师可自行修改",
+              "每次课一套 PowerPoint：学习目标、阅读与导读问题、关键引文（逐字、带段落编号）、本章的图、讨论题、写作任务"),
     Published("辅助库", "make dist", "dist/xinzhi_study-版本号-py3-none-any.whl", "发布到 PyPI",
               "辅助库 xinzhi（安装名 xinzhi-study）的 wheel 和源码包"),
 )

@@ -17,6 +17,7 @@ import argparse
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from .conventions import READING_SPEED, reading_minutes
@@ -187,6 +188,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("export", metavar="FILE", help="the .json file the page exported")
     p.set_defaults(func=cmd_answers)
+
+    p = add(
+        "grade", "grade a class: handout notebooks and web exports, one folder per student",
+        "Grade every student folder in SUBMISSIONS (each with that student's chapter "
+        "notebooks and/or the JSON files that 我的进度 exports) with the full answer keys. "
+        "Notebooks are run again, each in its own kernel, several at once, every cell within "
+        "--timeout seconds: answers computed by code are computed again. Writes "
+        "gradebook.csv and gradebook.xlsx, feedback/<student>.md and .html, summary.csv, "
+        "summary.md and summary.png, and problems.csv (every file not graded, and why) into "
+        "--out. See xinzhi.grading.",
+        "example:\n  xinzhi grade submissions/ --out graded/",
+    )
+    p.add_argument("submissions", metavar="SUBMISSIONS", type=Path, help="the folder with one folder per student")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="where the gradebook and feedback go")
+    p.add_argument("--timeout", type=int, default=60, metavar="S", help="seconds each notebook cell may take (default 60)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="notebooks run at once (default: the machine's cores)")
+    p.set_defaults(func=cmd_grade)
     return parser
 
 
@@ -334,6 +352,24 @@ def cmd_answers(args: argparse.Namespace) -> int:
         print(f"\nnote {eid} ({note['saved']}):")
         for line in note["text"].splitlines():
             print("\n".join(wrap_text(line, _terminal_width())))
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from . import grading
+    from .errors import XinzhiError
+
+    if args.timeout < 1 or (args.workers is not None and args.workers < 1):
+        raise CliError("--timeout and --workers must be at least 1")
+    try:
+        book = grading.grade_folder(args.submissions, timeout=args.timeout, workers=args.workers)
+        written = grading.write_gradebook(book, args.out)
+    except XinzhiError as exc:
+        raise CliError(str(exc)) from None
+    graded = sum(len(files) for files in book.graded_files.values())
+    print(f"students: {len(book.students)}, files graded: {graded}, problems: {len(book.problems)}")
+    print(f"written: {len(written)} files in {args.out} (gradebook.csv, gradebook.xlsx, feedback/, "
+          "summary.*, problems.csv)")
     return 0
 
 
