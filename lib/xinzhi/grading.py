@@ -16,7 +16,7 @@ writes, into an output folder:
 Every file of the submissions folder ends in the gradebook or in ``problems.csv``.
 
 Notebooks are run again, top to bottom, each in a kernel of its own process with a time
-limit per cell, several at once (one per core): an answer computed by code is computed
+limit per cell, several at once (one per core, from threads of this process): an answer computed by code is computed
 again, never read from the outputs stored in the file.  Each ``check(...)`` call in the run
 is recorded (the run's ``xinzhi.exercises.check`` records the verdict of the real one).
 Like every grader that runs students' code (nbgrader, otter-grader), this trusts the code
@@ -29,8 +29,6 @@ import csv
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -156,18 +154,13 @@ def _run(path: Path, timeout: int) -> dict:
 
 
 def grade_notebook(path: Path, timeout: int = 60) -> dict:
-    """Run one notebook in a new process (a kernel of its own), each cell limited to
-    ``timeout`` seconds; return :func:`_run`'s result."""
-    cmd = [sys.executable, "-m", "xinzhi.grading", str(path), "--timeout", str(timeout)]
+    """Run one notebook in a kernel of its own (a new process), each cell limited to
+    ``timeout`` seconds; return what its ``check`` calls said (``exercises``, ``calls``,
+    ``errors``), or the ``problem`` that kept it from being graded.  Never raises."""
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * 20 + 60, check=False)
-    except subprocess.TimeoutExpired:
-        return {"problem": "the notebook did not finish in time; it was not graded"}
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"problem": f"the notebook could not be run ({tail[:200]})"}
+        return _run(Path(path), timeout)
+    except Exception as exc:  # whatever the notebook does, the grader reports it as a problem
+        return {"problem": f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"}
 
 
 # --- a class -----------------------------------------------------------------------------
@@ -179,8 +172,9 @@ def _verdict_rank(kind: str) -> int:
 
 def grade_folder(submissions: Path, *, timeout: int = 60, workers: int | None = None) -> Gradebook:
     """Grade every student folder of ``submissions`` (see the module's docstring)."""
+    from .exercises import Verdict, check
     from .keys import exercise_ids
-    from .practice import grade_export, parse_export
+    from .practice import from_page, parse_export
 
     _require("nbclient", "running the notebooks again")
     root = Path(submissions)
@@ -242,9 +236,17 @@ def grade_folder(submissions: Path, *, timeout: int = 60, workers: int | None = 
         for chapter, name, outcomes, _ in newest.values():
             book.graded_files.setdefault(student, []).append(name)
             _merge(book, student, outcomes)
+    seen: dict[tuple[str, str], Verdict] = {}  # a class gives many identical answers
     for student, path, export in exports:
-        outcomes = {g.exercise: Outcome(g.exercise, g.verdict.kind, g.verdict.lines, path.name)
-                    for g in grade_export(export) if g.exercise in ids}
+        outcomes = {}
+        for eid, entry in export["answers"].items():
+            if eid not in ids:
+                continue
+            given = json.dumps(entry["answer"], ensure_ascii=False, sort_keys=True)
+            if (eid, given) not in seen:
+                seen[eid, given] = check(eid, from_page(entry["answer"]))
+            verdict = seen[eid, given]
+            outcomes[eid] = Outcome(eid, verdict.kind, verdict.lines, path.name)
         book.graded_files.setdefault(student, []).append(str(path.relative_to(root)))
         _merge(book, student, outcomes)
     return book
@@ -300,6 +302,33 @@ def feedback_markdown(book: Gradebook, student: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def feedback_html(book: Gradebook, student: str) -> str:
+    """The feedback as a web page: the same content as :func:`feedback_markdown`."""
+    from html import escape
+
+    body = [f"<h1>练习反馈：{escape(student)}</h1>"]
+    files = book.graded_files.get(student, [])
+    body.append(f"<p>评阅的文件：{escape('、'.join(Path(f).name for f in files)) if files else '（没有可以评阅的文件）'}</p>")
+    for chapter in _chapters(book.exercises):
+        ids = [e for e in book.exercises if e.split(".")[0] == chapter]
+        mine = [book.outcomes.get(student, {}).get(e) for e in ids]
+        if not any(mine):
+            continue
+        right = sum(1 for o in mine if o and o.kind == "right")
+        body.append(f"<h2>第 {chapter} 章（答对 {right} / {len(ids)}）</h2><ul>")
+        for eid, outcome in zip(ids, mine):
+            state = STATES[outcome.kind if outcome else "missing"]
+            lines = "".join(f"<li>{escape(text)}</li>" for text in (outcome.lines if outcome else ()))
+            body.append(f"<li><strong>练习 {eid}</strong>：{state}" + (f"<ul>{lines}</ul>" if lines else "") + "</li>")
+        body.append("</ul>")
+    notes = book.notes.get(student, [])
+    if notes:
+        body.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>练习反馈：{escape(student)}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>\n'
+            + "\n".join(body) + "\n</body></html>\n")
+
+
 def summary_rows(book: Gradebook) -> list[tuple[str, int, int, float]]:
     """(exercise, right, submitted, rate) for every exercise someone submitted."""
     rows = []
@@ -314,8 +343,6 @@ def summary_rows(book: Gradebook) -> list[tuple[str, int, int, float]]:
 
 def write_gradebook(book: Gradebook, out: Path) -> list[Path]:
     """Write every file of the module's docstring into ``out``; return their paths."""
-    from markdown_it import MarkdownIt
-
     _require("openpyxl", "the Excel gradebook")  # before any file is written
     out = Path(out)
     (out / "feedback").mkdir(parents=True, exist_ok=True)
@@ -325,13 +352,11 @@ def write_gradebook(book: Gradebook, out: Path) -> list[Path]:
         csv.writer(f).writerows([header, *rows])
     written.append(out / "gradebook.csv")
     written.append(_xlsx(out / "gradebook.xlsx", header, rows))
-    render = MarkdownIt("commonmark")
     for student in book.students:
         text = feedback_markdown(book, student)
         safe = re.sub(r'[\\/:*?"<>|]', "_", student)
         (out / "feedback" / f"{safe}.md").write_text(text, encoding="utf-8")
-        page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>练习反馈：{student}</title>'
-                f"</head><body>\n{render.render(text)}</body></html>\n")
+        page = feedback_html(book, student)
         (out / "feedback" / f"{safe}.html").write_text(page, encoding="utf-8")
         written += [out / "feedback" / f"{safe}.md", out / "feedback" / f"{safe}.html"]
     summary = summary_rows(book)
@@ -386,24 +411,3 @@ def _chart(path: Path, summary: list[tuple[str, int, int, float]]) -> Path:
     ax.set_title("各题答对率（按提交的学生计）")
     fig.savefig(path, dpi=120)
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m xinzhi.grading NOTEBOOK --timeout S``: run one notebook (what
-    :func:`grade_notebook` starts) and print its result as one JSON line."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m xinzhi.grading")
-    parser.add_argument("notebook", type=Path)
-    parser.add_argument("--timeout", type=int, default=60)
-    args = parser.parse_args(argv)
-    try:
-        result = _run(args.notebook, args.timeout)
-    except Exception as exc:  # whatever the notebook does, the grader reports it as a problem
-        result = {"problem": f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"}
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

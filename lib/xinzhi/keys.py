@@ -148,8 +148,39 @@ def _load() -> tuple[dict[str, Any], str | None]:
 def _problems() -> dict[str, list[str]]:
     """Problems that stop a key from grading (check() refuses such a key)."""
     keys, _ = _load()
-    structure = _schema_problems(keys)
+    structure = _checked_structure(keys)
     return {eid: _key_problems(eid, key, structure.get(eid, [])) for eid, key in keys.items()}
+
+
+def _checked_structure(keys: object) -> dict[str, list[str]]:
+    """:func:`_schema_problems`, remembered for a keys file that passed: importing
+    jsonschema can take seconds (with JupyterLab installed it builds dozens of grammars
+    for its format checkers), and it would delay every session's first ``check()``.  The
+    record is named by a digest of the keys, the schema and jsonschema's version, in the
+    cache folder; a changed file, schema or library is checked again."""
+    import hashlib
+    import importlib.metadata
+
+    from .segment import cache_dir
+
+    try:
+        digest = hashlib.sha256(
+            keys_path().read_bytes() + b"\0" + schema_path().read_bytes() + b"\0"
+            + importlib.metadata.version("jsonschema").encode()
+        ).hexdigest()
+        record = cache_dir() / "checked-keys" / digest
+        if record.is_file():
+            return {}
+    except (OSError, importlib.metadata.PackageNotFoundError):
+        record = None
+    structure = _schema_problems(keys)
+    if not structure and record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text("passed answers.schema.json\n", encoding="utf-8")
+        except OSError:  # a read-only cache: check again next time
+            pass
+    return structure
 
 
 def reload_keys() -> None:

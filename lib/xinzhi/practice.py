@@ -42,6 +42,7 @@ structure is ``data/export.schema.json``.  A reader trusts no stored verdict:
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -154,11 +155,16 @@ def schema_path() -> Path:
     return Path(str(resources.files("xinzhi").joinpath("data", "export.schema.json")))
 
 
+@functools.lru_cache(maxsize=1)
+def _export_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(schema_path().read_text(encoding="utf-8")))
+
+
 def parse_export(text: str, where: str = "the export") -> dict[str, Any]:
     """An export's JSON text, checked; :class:`ExportError` names what is wrong and how to
     fix it."""
-    import jsonschema
-
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -172,8 +178,7 @@ def parse_export(text: str, where: str = "the export") -> dict[str, Any]:
                 f"{where} is format version {version}, newer than this xinzhi reads "
                 f"({EXPORT_VERSION}); update xinzhi (pip install -U xinzhi-study)"
             )
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    errors = sorted(_export_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
     if errors:
         first = errors[0]
         place = "/".join(str(p) for p in first.path) or "the top level"
