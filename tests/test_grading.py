@@ -65,7 +65,7 @@ CLASS = {
     "郑一": {"01.ipynb": notebook('print("x" * 5_000_000)', 'check("1.1", 5)')},  # a huge output
     "冯二": {
         "newer.json": export({"1.1": "5"}, version=2),
-        "older.json": export({"1.1": "5"}, book_version="0.0.9"),
+        "older.json": export({"1.1": "5", "9.9": "x"}, book_version="0.0.9"),
         "bad.json": "{not json",
         "empty.ipynb": "",
         "notes.txt": "我的笔记",
@@ -143,6 +143,8 @@ def test_bad_files_are_problems_with_reasons(graded):
     assert "not a submission" in found[str(Path("冯二", ".DS_Store"))]
     assert "student's folder" in found["README.txt"]
     assert book.state("冯二", "1.1") == "right"  # the older book version's export still counts
+    feedback = (out / "feedback" / "冯二.md").read_text(encoding="utf-8")
+    assert "练习 9.9 不在本书当前版本" in feedback  # an exercise it does not know is said, not dropped
 
 
 @pytest.mark.slow

@@ -172,6 +172,7 @@ def _verdict_rank(kind: str) -> int:
 
 def grade_folder(submissions: Path, *, timeout: int = 60, workers: int | None = None) -> Gradebook:
     """Grade every student folder of ``submissions`` (see the module's docstring)."""
+    from . import __version__ as xinzhi_version
     from .exercises import Verdict, check
     from .keys import exercise_ids
     from .practice import from_page, parse_export
@@ -239,6 +240,11 @@ def grade_folder(submissions: Path, *, timeout: int = 60, workers: int | None = 
     seen: dict[tuple[str, str], Verdict] = {}  # a class gives many identical answers
     for student, path, export in exports:
         outcomes = {}
+        unknown = sorted(e for e in export["answers"] if e not in ids and not e.startswith("demo."))
+        if unknown:  # from another version of the book: said, not dropped silently
+            book.notes.setdefault(student, []).append(
+                f"{path.name}：练习 {'、'.join(unknown)} 不在本书当前版本（{xinzhi_version}）的练习中，未评阅"
+                f"（文件来自第 {export['book_version']} 版）。")
         for eid, entry in export["answers"].items():
             if eid not in ids:
                 continue
