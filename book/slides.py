@@ -100,12 +100,11 @@ def _fonts(paragraph, size: int | None = None, bold: bool | None = None) -> None
         if bold is not None:
             run.font.bold = bold
         rpr = run._r.get_or_add_rPr()  # private-ok: python-pptx has no API for the East Asian font
-        for tag in ("a:ea", "a:cs"):
-            element = rpr.find(qn(tag))
-            if element is None:
-                element = rpr.makeelement(qn(tag), {})
-                rpr.append(element)
-            element.set("typeface", CHINESE_FONT)
+        east_asian = rpr.find(qn("a:ea"))
+        if east_asian is None:  # after <a:latin>, as the schema orders them
+            east_asian = rpr.makeelement(qn("a:ea"), {})
+            rpr.append(east_asian)
+        east_asian.set("typeface", CHINESE_FONT)
 
 
 def _text_slide(deck, title: str, items: list[str], *, size: int = 20) -> None:
