@@ -278,15 +278,21 @@ def build_packet(packet: Packet, corpus: xinzhi.Corpus, outdir: Path, work: Path
     return out
 
 
+def sessions_into(outdir: Path) -> tuple[xinzhi.Corpus, list[Packet]]:
+    """The corpus and each session's packet data, with ``outdir`` emptied for their
+    files (the packets here, the slides in ``book/slides.py``)."""
+    corpus = xinzhi.load_corpus()
+    try:
+        found = session_packets(corpus)
+    except pages.BookSourceError as exc:
+        raise EditionError(str(exc)) from None
+    shutil.rmtree(outdir, ignore_errors=True)
+    Path(outdir).mkdir(parents=True)
+    return corpus, found
+
+
 def build_packets(outdir: Path = PACKETS, work: Path = BUILD / "packets-work") -> list[Path]:
     """One packet per session of the syllabus, in ``outdir`` (emptied first); the LaTeX
     sources and logs stay in ``work``."""
-    corpus = xinzhi.load_corpus()
-    try:
-        packets = session_packets(corpus)
-    except pages.BookSourceError as exc:
-        raise EditionError(str(exc)) from None
-    outdir = Path(outdir)
-    shutil.rmtree(outdir, ignore_errors=True)
-    outdir.mkdir(parents=True)
-    return [build_packet(p, corpus, outdir, Path(work)) for p in packets]
+    corpus, found = sessions_into(Path(outdir))
+    return [build_packet(p, corpus, Path(outdir), Path(work)) for p in found]

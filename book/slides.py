@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ if str(_EXT) not in sys.path:
 import xinzhi  # noqa: E402
 import xinzhi_pages as pages  # noqa: E402
 from editions import BUILD, EditionError  # noqa: E402
-from packets import session_packets  # noqa: E402
+from packets import sessions_into  # noqa: E402
 from xinzhi import citations  # noqa: E402
 from xinzhi.conventions import cell_source, cell_tags, read_notebook  # noqa: E402
 
@@ -183,12 +182,5 @@ def build_slides(outdir: Path = SLIDES) -> list[Path]:
 
     if importlib.util.find_spec("pptx") is None:
         raise EditionError("the slides need python-pptx: run `make install` (pip install python-pptx)")
-    corpus = xinzhi.load_corpus()
-    try:
-        packets = session_packets(corpus)
-    except pages.BookSourceError as exc:
-        raise EditionError(str(exc)) from None
-    outdir = Path(outdir)
-    shutil.rmtree(outdir, ignore_errors=True)
-    outdir.mkdir(parents=True)
-    return [build_deck(p, corpus, outdir / f"{p.name}.pptx") for p in packets]
+    corpus, found = sessions_into(Path(outdir))
+    return [build_deck(p, corpus, Path(outdir) / f"{p.name}.pptx") for p in found]

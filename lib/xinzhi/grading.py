@@ -285,26 +285,31 @@ def gradebook_rows(book: Gradebook) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
-def feedback_markdown(book: Gradebook, student: str) -> str:
-    lines = [f"# 练习反馈：{student}", ""]
+def _feedback(book: Gradebook, student: str) -> tuple[str, list[tuple[str, list]], list[str]]:
+    """What a student's feedback says: the files graded; per chapter with an answer, the
+    number right and each exercise's (id, state, feedback lines); the remarks."""
     files = book.graded_files.get(student, [])
-    lines += [f"评阅的文件：{'、'.join(Path(f).name for f in files) if files else '（没有可以评阅的文件）'}", ""]
+    graded = "评阅的文件：" + ("、".join(Path(f).name for f in files) if files else "（没有可以评阅的文件）")
+    chapters = []
     for chapter in _chapters(book.exercises):
         ids = [e for e in book.exercises if e.split(".")[0] == chapter]
         mine = [book.outcomes.get(student, {}).get(e) for e in ids]
-        if not any(mine):
-            continue
-        right = sum(1 for o in mine if o and o.kind == "right")
-        lines += [f"## 第 {chapter} 章（答对 {right} / {len(ids)}）", ""]
-        for eid, outcome in zip(ids, mine):
-            if outcome is None:
-                lines += [f"- **练习 {eid}**：{STATES['missing']}"]
-                continue
-            lines += [f"- **练习 {eid}**：{STATES[outcome.kind]}"]
-            lines += [f"  - {text}" for text in outcome.lines]
+        if any(mine):
+            rows = [(eid, STATES[o.kind if o else "missing"], list(o.lines) if o else []) for eid, o in zip(ids, mine)]
+            right = sum(1 for o in mine if o and o.kind == "right")
+            chapters.append((f"第 {chapter} 章（答对 {right} / {len(ids)}）", rows))
+    return graded, chapters, book.notes.get(student, [])
+
+
+def feedback_markdown(book: Gradebook, student: str) -> str:
+    graded, chapters, notes = _feedback(book, student)
+    lines = [f"# 练习反馈：{student}", "", graded, ""]
+    for heading, rows in chapters:
+        lines += [f"## {heading}", ""]
+        for eid, state, feedback in rows:
+            lines += [f"- **练习 {eid}**：{state}", *[f"  - {text}" for text in feedback]]
         lines.append("")
-    for note in book.notes.get(student, []):
-        lines += [f"- {note}"]
+    lines += [f"- {note}" for note in notes]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -312,22 +317,14 @@ def feedback_html(book: Gradebook, student: str) -> str:
     """The feedback as a web page: the same content as :func:`feedback_markdown`."""
     from html import escape
 
-    body = [f"<h1>练习反馈：{escape(student)}</h1>"]
-    files = book.graded_files.get(student, [])
-    body.append(f"<p>评阅的文件：{escape('、'.join(Path(f).name for f in files)) if files else '（没有可以评阅的文件）'}</p>")
-    for chapter in _chapters(book.exercises):
-        ids = [e for e in book.exercises if e.split(".")[0] == chapter]
-        mine = [book.outcomes.get(student, {}).get(e) for e in ids]
-        if not any(mine):
-            continue
-        right = sum(1 for o in mine if o and o.kind == "right")
-        body.append(f"<h2>第 {chapter} 章（答对 {right} / {len(ids)}）</h2><ul>")
-        for eid, outcome in zip(ids, mine):
-            state = STATES[outcome.kind if outcome else "missing"]
-            lines = "".join(f"<li>{escape(text)}</li>" for text in (outcome.lines if outcome else ()))
-            body.append(f"<li><strong>练习 {eid}</strong>：{state}" + (f"<ul>{lines}</ul>" if lines else "") + "</li>")
+    graded, chapters, notes = _feedback(book, student)
+    body = [f"<h1>练习反馈：{escape(student)}</h1>", f"<p>{escape(graded)}</p>"]
+    for heading, rows in chapters:
+        body.append(f"<h2>{escape(heading)}</h2><ul>")
+        for eid, state, feedback in rows:
+            inner = "".join(f"<li>{escape(text)}</li>" for text in feedback)
+            body.append(f"<li><strong>练习 {eid}</strong>：{state}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
         body.append("</ul>")
-    notes = book.notes.get(student, [])
     if notes:
         body.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>")
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>练习反馈：{escape(student)}</title>'
