@@ -10,12 +10,15 @@ and the session's chapter, as the syllabus reads them):
 2. the session's paragraphs, verbatim from the corpus, each with its pid, grouped by
    essay, with a wide right margin for notes;
 3. the chapter's 讨论题 and a ruled page for notes;
-4. a one-page exercise sheet: each exercise of the chapter with its question, no solution.
+4. an exercise sheet: each exercise of the chapter with its question and room for the
+   answer, no solution.
 
 The packets are typeset with XeLaTeX and ctex in the fonts of the PDF edition
 (``xinzhi_print.font_preamble``), compiled by ``printing.compile_latex`` (a log with any
-warning or missing character stops the build).  A sheet that would run over one page is
-set in smaller type, and the build stops if even the smallest does not fit.
+warning or missing character stops the build).  The sheet is set in the first layout of
+:data:`SHEET_LAYOUTS` that fits one page; a chapter whose questions are too long for one
+readable page gets the two sides of one sheet, and the build stops if even that is not
+enough.
 """
 
 from __future__ import annotations

@@ -18,10 +18,18 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from editions import BUILD, EditionError, _jupyter_book
+
+_EXT = Path(__file__).resolve().parent / "_ext"
+if str(_EXT) not in sys.path:  # the book's extension modules, as Sphinx loads them
+    sys.path.insert(0, str(_EXT))
+
+from xinzhi_epub import EPUB_NAME  # noqa: E402
+from xinzhi_print import TEX_NAME  # noqa: E402
 
 PDF = BUILD / "pdf" / "xinzhi.pdf"
 EPUB = BUILD / "epub" / "xinzhi.epub"
@@ -29,7 +37,6 @@ EPUB = BUILD / "epub" / "xinzhi.epub"
 #: their pages are read differently, so they keep their own doctrees).
 LATEX_WORK = BUILD / "print-latex"
 EPUB_WORK = BUILD / "print-epub"
-TEX_NAME = "xinzhi.tex"  # xinzhi_print.TEX_NAME
 TEX_PACKAGES = "texlive-xetex texlive-lang-chinese texlive-fonts-recommended texlive-latex-extra fonts-lmodern latexmk"
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
@@ -41,7 +48,6 @@ _LOG_PROBLEM = re.compile(r"Missing character|Warning:|^! ", re.M)
 class Compiled:
     pdf: Path
     log: Path
-    seconds: float
 
 
 def latex_problems(log: str) -> list[str]:
@@ -68,11 +74,8 @@ def require_tex() -> None:
 
 def compile_latex(tex: Path) -> Compiled:
     """Compile ``tex`` with latexmk and XeLaTeX in its folder; a clean log or an error."""
-    import time
-
     require_tex()
     tex = Path(tex)
-    started = time.perf_counter()
     cmd = ["latexmk", "-pdfxe", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name]
     result = subprocess.run(cmd, cwd=tex.parent, capture_output=True, text=True, check=False)
     log_path = tex.with_suffix(".log")
@@ -89,7 +92,7 @@ def compile_latex(tex: Path) -> Compiled:
             f"{tex.name} compiled, but its log has {len(problems)} warning(s); a printed book "
             f"has none (full log: {log_path}):\n{shown}"
         )
-    return Compiled(pdf, log_path, time.perf_counter() - started)
+    return Compiled(pdf, log_path)
 
 
 def build_pdf(out: Path = PDF, *, work: Path = LATEX_WORK, quiet: bool = False) -> Path:
@@ -138,7 +141,7 @@ def build_epub(out: Path = EPUB, *, work: Path = EPUB_WORK, quiet: bool = False,
     shutil.rmtree(work / "_build" / "epub", ignore_errors=True)
     _jupyter_book("study", work, ["--builder", "custom", "--custom-builder", "epub"],
                   env={"XINZHI_BUILDER": "epub"}, quiet=quiet, what="EPUB")
-    built = work / "_build" / "epub" / "xinzhi.epub"
+    built = work / "_build" / "epub" / f"{EPUB_NAME}.epub"
     if check:
         check_epub(built)
     out = Path(out)
