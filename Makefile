@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
 
-.PHONY: install axe test test-fast lab execute bench clean book serve student instructor dist pdf epub packets slides
+.PHONY: install axe test test-fast lab execute bench clean book serve student graded instructor dist pdf epub packets slides
 
 install: $(STAMP)
 
@@ -62,6 +62,12 @@ serve: book
 # into book/_build/student/xinzhi-student-notebooks.zip.
 student: $(STAMP)
 	$(BIN)/python book/editions.py student
+
+# Graded handouts: the same notebooks, but the wheel's answer keys are sealed (salted
+# hashes: check() still answers at once, the files do not hold the answers; see
+# lib/xinzhi/sealing.py): book/_build/graded/xinzhi-graded-notebooks.zip.
+graded: $(STAMP)
+	$(BIN)/python book/editions.py graded
 
 # The instructor edition: solutions open, teacher's notes in the syllabus:
 # book/_build/instructor/html.

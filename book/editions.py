@@ -3,6 +3,7 @@
     python book/editions.py study        # the online study edition -> book/_build/html
     python book/editions.py instructor   # solutions open, teacher's notes -> book/_build/instructor/html
     python book/editions.py student      # handout notebooks + wheel -> book/_build/student/xinzhi-student-notebooks.zip
+    python book/editions.py graded       # the same, answer keys sealed -> book/_build/graded/xinzhi-graded-notebooks.zip
     python book/editions.py execute      # re-run the chapter notebooks in place (make execute)
     python book/editions.py pdf          # typeset study edition -> book/_build/pdf/xinzhi.pdf
     python book/editions.py epub         # e-book -> book/_build/epub/xinzhi.epub
@@ -18,13 +19,19 @@ extension (``book/_ext/xinzhi_book.py``) as ``XINZHI_EDITION``.  The student edi
 copies the chapter notebooks with every ``solution`` cell removed and the ``exercise``
 code cells cleared, ready to answer, and zips them with the ``xinzhi-study`` wheel built
 from the checkout and a short README: the handouts stand on their own (a chapter's first
-code cell installs the wheel from its own folder when ``xinzhi`` is missing).
+code cell installs the wheel from its own folder when ``xinzhi`` is missing).  The graded
+handouts are the same notebooks with a wheel whose answer keys are sealed
+(:mod:`xinzhi.sealing`): ``check()`` still answers at once, but the files do not hold the
+answers.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +55,10 @@ ROOT = BOOK.parent
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = BOOK / "_build"
 STUDENT_ZIP = BUILD / "student" / "xinzhi-student-notebooks.zip"
+GRADED_ZIP = BUILD / "graded" / "xinzhi-graded-notebooks.zip"
+#: The local version label of the graded handouts' wheel: pip replaces a public
+#: ``xinzhi-study`` of the same version with it (and back).
+GRADED_LABEL = "graded"
 EDITIONS = ("study", "instructor")
 
 #: The handouts' README; ``{wheel}`` is the wheel's file name.
@@ -82,6 +93,17 @@ STUDENT_README = """\
 作答：从上到下依次运行各单元。在练习的答案单元里把 `...` 换成你的答案再运行，
 `check("N.K", answer)` 会给出反馈；未作答时显示“尚未作答”和提示。
 讨论题没有自动检查，请把要点写在题目下方的单元格里。
+"""
+
+#: Added to the README of the graded handouts.
+GRADED_README = """
+计分版说明
+----------
+这是老师用来计分的一版。与普通讲义相比，只有附带的 xinzhi 不同：它的答案键经过加盐哈希处理，
+check() 仍然立即告诉你对错并给出提示，但任何文件里都读不出答案；答对之后显示的说明也已加密，
+只有答对才能解开。数值题答错时不再提示“偏大了/偏小了”。
+如果电脑上已经装过公开版的 xinzhi-study，请照第一节的命令安装这里的 .whl 文件：它会替换公开版。
+做完后按老师的要求提交笔记本（.ipynb 文件）；老师用完整的答案键重新运行并评分。
 """
 
 
@@ -219,24 +241,78 @@ def build_package(outdir: Path, *, env: dict[str, str] | None = None) -> dict[st
     return {kind: found[0] for kind, found in built.items()}
 
 
+def _record_row(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def seal_wheel(wheel: Path, outdir: Path, *, salt: str | None = None) -> Path:
+    """A copy of ``wheel`` in ``outdir`` whose answer keys are sealed: no
+    ``xinzhi/data/answers.json``, instead ``answers.sealed.json`` (salted digests, see
+    :mod:`xinzhi.sealing`); version ``V+graded``; RECORD written again.  The keys must
+    be valid (``xinzhi.keys.validate_keys``)."""
+    from xinzhi.keys import validate_keys
+    from xinzhi.sealing import SEALED_NAME, seal_keys
+
+    problems = validate_keys()
+    if problems:
+        raise EditionError("the answer keys have problems; fix them before sealing:\n" + "\n".join(problems))
+    wheel, outdir = Path(wheel), Path(outdir)
+    name, version, rest = wheel.name.split("-", 2)
+    graded = f"{version}+{GRADED_LABEL}"
+    old_info, new_info = f"{name}-{version}.dist-info/", f"{name}-{graded}.dist-info/"
+    keys_name = "xinzhi/data/answers.json"
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = outdir / f"{name}-{graded}-{rest}"
+    with zipfile.ZipFile(wheel) as src:
+        names = src.namelist()
+        if keys_name not in names or f"{old_info}RECORD" not in names:
+            raise EditionError(f"{wheel.name} is not a wheel of xinzhi-study {version} with its answer keys")
+        sealed = seal_keys(json.loads(src.read(keys_name).decode("utf-8")), salt)
+        files = [(keys_name.replace("answers.json", SEALED_NAME),
+                  (json.dumps(sealed, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))]
+        for member in names:
+            if member in (keys_name, f"{old_info}RECORD"):
+                continue
+            data = src.read(member)
+            if member == f"{old_info}METADATA":
+                data = data.replace(f"\nVersion: {version}\n".encode(), f"\nVersion: {graded}\n".encode(), 1)
+            files.append((member.replace(old_info, new_info, 1), data))
+    record = f"{new_info}RECORD"
+    rows = [_record_row(member, data) for member, data in files] + [f"{record},,"]
+    tmp = out.with_suffix(".whl.part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for member, data in files:
+            dst.writestr(member, data)
+        dst.writestr(record, "\n".join(rows) + "\n")
+    tmp.replace(out)
+    return out
+
+
 def student_edition(out_zip: Path = STUDENT_ZIP, notebooks: Path = NOTEBOOKS,
-                    wheel: Path | None = None) -> Path:
+                    wheel: Path | None = None, *, graded: bool = False) -> Path:
     """Zip the stripped chapter notebooks, the package's wheel and a README into
     ``out_zip`` (folder ``xinzhi-student/``).  ``wheel`` (default: built now from the
     checkout) lies next to the notebooks, where their first cell's ``--find-links .``
-    finds it."""
+    finds it.  ``graded``: the graded handouts, the wheel's keys sealed (:func:`seal_wheel`)."""
     paths = chapter_notebooks(notebooks)
     if not paths:
         raise EditionError(f"no chapter notebooks (NN_name.ipynb) in {notebooks}")
-    if wheel is None:
+    if wheel is None or graded:
         with tempfile.TemporaryDirectory(prefix="xinzhi-wheel-") as tmpdir:
-            return student_edition(out_zip, notebooks, build_package(Path(tmpdir))["wheel"])
+            built = Path(wheel) if wheel is not None else build_package(Path(tmpdir))["wheel"]
+            if graded:
+                built = seal_wheel(built, Path(tmpdir) / "graded")
+            return student_edition(out_zip, notebooks, built)
     wheel = Path(wheel)
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
+    readme = STUDENT_README.format(wheel=wheel.name)
+    if f"+{GRADED_LABEL}-" in wheel.name:
+        readme += GRADED_README
     tmp = out_zip.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("xinzhi-student/README.txt", STUDENT_README.format(wheel=wheel.name))
+        zf.writestr("xinzhi-student/README.txt", readme)
         # A wheel is a zip already: stored as it is.
         zf.write(wheel, f"xinzhi-student/{wheel.name}", compress_type=zipfile.ZIP_STORED)
         for path in paths:
@@ -299,7 +375,7 @@ def _files_edition(name: str) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("edition", choices=[*EDITIONS, "student", "execute", "pdf", "epub", "packets", "slides"])
+    parser.add_argument("edition", choices=[*EDITIONS, "student", "graded", "execute", "pdf", "epub", "packets", "slides"])
     parser.add_argument("--all", action="store_true", help="rebuild every page (HTML editions)")
     args = parser.parse_args(argv)
     try:
@@ -308,10 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.edition in ("pdf", "epub", "packets", "slides"):
             for path in _files_edition(args.edition):
                 print(f"{args.edition}: {path.relative_to(ROOT)}, {path.stat().st_size / 1e6:.1f} MB")
-        elif args.edition == "student":
-            path = student_edition()
+        elif args.edition in ("student", "graded"):
+            graded = args.edition == "graded"
+            path = student_edition(GRADED_ZIP if graded else STUDENT_ZIP, graded=graded)
             size = path.stat().st_size / 1e6
-            print(f"student handouts (notebooks, wheel, README): {path.relative_to(ROOT)}, {size:.1f} MB")
+            what = "graded handouts (notebooks, wheel with sealed keys, README)" if graded else \
+                "student handouts (notebooks, wheel, README)"
+            print(f"{what}: {path.relative_to(ROOT)}, {size:.1f} MB")
         else:
             path = build_html(args.edition, fresh=args.all)
             shown = html_dir(args.edition)

@@ -11,7 +11,6 @@ missing, extra and swapped items, random noise).  The counts go to
 from __future__ import annotations
 
 import json
-import random
 import re
 import unicodedata
 
@@ -23,10 +22,10 @@ from xinzhi.errors import ExportError
 from xinzhi.exercises import MESSAGES
 from xinzhi.keys import answer_key, exercise_ids
 
+from _answers import SEED, page_cases
 from _browser import ARTIFACTS, ROOT, launch
 
 CHECK_JS = ROOT / "book" / "_static" / "xinzhi-check.js"
-SEED = 20261203
 #: The least number of generated answers the parity test must compare.
 MIN_GENERATED = 1000
 
@@ -101,93 +100,6 @@ def test_read_export_names_a_missing_file(tmp_path):
 
 
 # --- parity --------------------------------------------------------------------------------
-_NOISE = list("、，,;；和与及 .。-第篇段个%0123456789一二三四五六七八九十两〇“”「」（）()[]〔〕ABCDabcd全要素新质生产力\u3000\u200b\n")
-
-
-def _fullwidth(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
-
-
-def _as_text(value) -> str:
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _joinings(items: list[str], rng: random.Random) -> list[str]:
-    texts = [_as_text(i) for i in items]
-    out = ["、".join(texts), "，".join(texts), " ".join(texts), ";".join(texts), "\n".join(texts)]
-    if len(texts) > 1:
-        out.append("、".join(texts[:-1]) + "和" + texts[-1])
-        out.append("".join(f"“{t}”" for t in texts))
-    shuffled = texts[:]
-    rng.shuffle(shuffled)
-    out.append("、".join(shuffled))
-    if len(texts) > 1:
-        out.append("、".join(texts[:-1]))  # one missing
-        out.append("、".join(texts + [texts[0]]))  # a repeat
-        out.append("、".join(texts + ["其他"]))  # one extra
-    return out
-
-
-def _mutations(text: str, rng: random.Random) -> list[str]:
-    out = [text, _fullwidth(text), f"“{text}”", f"{text}。", f"（{text}）", f" {text} ", text.upper(), text.lower(),
-           f"第{text}", f"第{text}篇", text.replace(".", "。"), "\u200b".join(text), " ".join(text),
-           "".join("〇一二三四五六七八九"[int(c)] if c in "0123456789" else c for c in text)]
-    if text:
-        i = rng.randrange(len(text))
-        out.append(text[:i] + text[i + 1:])
-        out.append(text[:i] + rng.choice(_NOISE) + text[i:])
-    return out
-
-
-def _spellings(spec) -> list[str]:
-    return [s for s in (spec if isinstance(spec, list) else [spec]) if isinstance(s, (str, int, float))]
-
-
-def _page_answers(eid: str, rng: random.Random) -> list:
-    """Answers as the page sends them (a string, or [key, value] pairs for a mapping)."""
-    key = answer_key(eid)
-    kind, answers = key["kind"], []
-    examples = key["examples"]["accept"] + key["examples"]["reject"]
-    if kind == "mapping":
-        names = list(key["answer"])
-        for example in examples:
-            pairs = [[str(k), None if v is None else _as_text(v)] for k, v in example.items()]
-            answers.append(pairs)
-            for _ in range(6):
-                mutated = [[k, rng.choice(_mutations(v, rng)) if v is not None else None] for k, v in pairs]
-                answers.append(mutated)
-            answers.append([[k, None] for k, _ in pairs])
-            answers.append([[k, None if n % 2 else v] for n, (k, v) in enumerate(pairs)])
-            if len(pairs) > 1:
-                values = [v for _, v in pairs]
-                answers.append([[k, v] for (k, _), v in zip(pairs, values[1:] + values[:1])])
-            answers.append(pairs[:-1])
-            answers.append(pairs + [["其他", "1"]])
-            answers.append([[f"（{k}）", v] for k, v in pairs])
-        for name in names:
-            for value in _spellings(key["answer"][name])[:2]:
-                answers.append([[n, _as_text(value) if n == name else None] for n in names])
-        return answers
-    texts: list[str] = []
-    for example in examples + [key["answer"]]:
-        if isinstance(example, list) and kind in ("set", "sequence", "pids"):
-            texts += _joinings([_spellings(i)[0] if isinstance(i, list) else i for i in example], rng)
-        elif isinstance(example, list) and kind == "pid" and len(example) == 2:
-            texts.append(f"{example[0]}.{example[1]}")
-        elif isinstance(example, list):
-            texts += [_as_text(s) for s in example]
-        else:
-            texts.append(_as_text(example))
-    for spec in key.get("accept", []) + key.get("frame", []):
-        texts.append(spec)
-    for text in list(texts):
-        answers += _mutations(text, rng)
-    answers += ["", " ", "\u3000\n", "\u200b", "。", "？", "".join(rng.choice(_NOISE) for _ in range(rng.randrange(1, 12)))]
-    return answers
-
-
 def _python_verdicts(cases: list[tuple[str, object]]) -> list[list]:
     out = []
     for eid, answer in cases:
@@ -198,23 +110,7 @@ def _python_verdicts(cases: list[tuple[str, object]]) -> list[list]:
 
 @pytest.mark.slow
 def test_the_page_checker_gives_the_verdicts_of_check():
-    rng = random.Random(SEED)
-    cases: list[tuple[str, object]] = []
-    examples = 0
-    for eid in exercise_ids():
-        before = len(cases)
-        key = answer_key(eid)
-        for example in key["examples"]["accept"] + key["examples"]["reject"]:
-            if isinstance(example, dict):
-                cases.append((eid, [[str(k), _as_text(v)] for k, v in example.items()]))
-            elif isinstance(example, list) and key["kind"] == "pid":
-                cases.append((eid, f"{example[0]}.{example[1]}"))
-            elif isinstance(example, list):
-                cases.append((eid, "、".join(_as_text(_spellings(i)[0] if isinstance(i, list) else i) for i in example)))
-            else:
-                cases.append((eid, _as_text(example)))
-        examples += len(cases) - before
-        cases += [(eid, a) for a in _page_answers(eid, rng)]
+    cases, examples = page_cases(SEED)
     generated = len(cases) - examples
     assert generated >= MIN_GENERATED
 

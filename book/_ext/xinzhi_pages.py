@@ -736,6 +736,8 @@ PUBLISHED = (
               "参考解答展开、讨论题参考要点、教师备课笔记、评分标准"),
     Published("学生讲义", "make student", "book/_build/student/xinzhi-student-notebooks.zip", "发给学员作答",
               "笔记本删去参考解答和讨论题参考要点，练习留空，附辅助库的安装文件和中文说明"),
+    Published("计分讲义", "make graded", "book/_build/graded/xinzhi-graded-notebooks.zip", "计入成绩的作业",
+              "与学生讲义相同的笔记本；附带的辅助库只存答案的加盐哈希值，check() 照常判定，文件里读不出答案"),
     Published("PDF 印刷版", "make pdf", "book/_build/pdf/xinzhi.pdf", "打印、离线阅读、出版",
               "学习版的全部内容，参考解答排在各章末尾；XeLaTeX 排版，字体全部嵌入"),
     Published("电子书（EPUB）", "make epub", "book/_build/epub/xinzhi.epub", "电子书阅读器、手机离线阅读",

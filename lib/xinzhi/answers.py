@@ -105,7 +105,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .conventions import format_pid
 
@@ -118,6 +118,7 @@ __all__ = [
     "clean",
     "text_form",
     "is_framed",
+    "framed_by",
     "read_number",
     "chinese_integer",
     "read_pid",
@@ -216,15 +217,39 @@ def text_form(text: str) -> str:
     return _CONNECTOR.sub("与", clean(text))
 
 
-def _frame_run(text: str, frames: list[str]) -> bool:
-    """Whether ``text`` is zero or more frame phrases in a row."""
-    reach = [True] + [False] * len(text)
-    for i in range(len(text)):
-        if reach[i]:
-            for phrase in frames:
-                if text.startswith(phrase, i):
-                    reach[i + len(phrase)] = True
-    return reach[len(text)]
+def _frame_runs(text: str, is_phrase: Callable[[str], bool], longest: int) -> tuple[list[bool], list[bool]]:
+    """For each position ``i`` of ``text``: whether ``text[:i]`` is zero or more frame
+    phrases in a row, and whether ``text[i:]`` is."""
+    size = len(text)
+    before = [True] + [False] * size
+    for i in range(size):
+        if before[i]:
+            for end in range(i + 1, min(size, i + longest) + 1):
+                if is_phrase(text[i:end]):
+                    before[end] = True
+    after = [False] * size + [True]
+    for i in range(size - 1, -1, -1):
+        after[i] = any(after[end] and is_phrase(text[i:end])
+                       for end in range(i + 1, min(size, i + longest) + 1))
+    return before, after
+
+
+def framed_by(form: str, accepts: Callable[[str], bool], is_phrase: Callable[[str], bool],
+              longest: int) -> bool:
+    """Rule 4 with the accepted forms and the frame phrases given as lookups (a sealed
+    key holds only their digests): whether ``form`` is some non-empty part that
+    ``accepts`` with frame phrases (``is_phrase``, none longer than ``longest``) before
+    and after it.
+
+    >>> framed_by("以甲为标志", {"甲"}.__contains__, {"以", "为标志"}.__contains__, 3)
+    True
+    """
+    if not longest or len(form) > MAX_FRAMED:
+        return False
+    before, after = _frame_runs(form, is_phrase, longest)
+    starts = [i for i in range(len(form)) if before[i]]
+    ends = [j for j in range(1, len(form) + 1) if after[j]]
+    return any(accepts(form[i:j]) for i in starts for j in ends if i < j)
 
 
 def is_framed(form: str, accepted: Iterable[str], frames: Iterable[str]) -> bool:
@@ -237,18 +262,9 @@ def is_framed(form: str, accepted: Iterable[str], frames: Iterable[str]) -> bool
     >>> is_framed("集约型增长模式", ["集约型"], ["向", "转变", "增长"])
     False
     """
-    frames = [f for f in frames if f]
-    if not frames or len(form) > MAX_FRAMED:
-        return False
-    for candidate in accepted:
-        if not candidate:
-            continue
-        start = form.find(candidate)
-        while start != -1:
-            if _frame_run(form[:start], frames) and _frame_run(form[start + len(candidate):], frames):
-                return True
-            start = form.find(candidate, start + 1)
-    return False
+    phrases = {f for f in frames if f}
+    return framed_by(form, {a for a in accepted if a}.__contains__, phrases.__contains__,
+                     max(map(len, phrases), default=0))
 
 
 def chinese_integer(text: str) -> int | None:

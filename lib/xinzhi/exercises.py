@@ -36,18 +36,15 @@ import html
 import itertools
 import math
 import numbers
-import re
 import unicodedata
 from decimal import Decimal
 from typing import Iterable
 
-from .keys import _id_order, _is_plain_number, _load, _problems
+from .keys import _id_order, _load, _problems
 from .answers import (
     find_pids,
+    framed_by,
     is_blank_text,
-    is_framed,
-    is_integer_id,
-    is_pid,
     read_letter,
     read_number,
     read_pid,
@@ -56,16 +53,14 @@ from .answers import (
     split_list,
     text_form,
 )
+from .sealing import KeyView, key_view, number_text, spelling_forms
 
 __all__ = ["check", "Verdict", "hint", "MESSAGES"]
 
-_DEFAULT_TOLERANCE = 1e-9
 #: More items than this in an answer is not an answer; it also stops infinite iterators.
 _MAX_ITEMS = 1000
 #: Longer strings are not short answers; cutting them keeps normalisation cheap.
 _MAX_CHARS = 10_000
-
-_LETTER = re.compile(r"^[A-Z]$")
 
 #: Every message a verdict on a text answer can show, in one table: the book's in-page
 #: checker (``book/_static/xinzhi-check.js``) receives this table and so says the same
@@ -234,9 +229,9 @@ def _check(exercise_id: object, answer: object) -> tuple[bool, str, list[str]]:
         return False, "error", [message or "无法检查。"]
     if _is_blank(answer):
         return False, "blank", [MESSAGES["blank"], *_hint_lines(eid)]
-    ok, details = _GRADERS[key["kind"]](key, answer)
+    ok, details, view = _grade(key, answer)
     if ok:
-        explanation = key.get("explanation")
+        explanation = view.explanation()
         return True, "right", [MESSAGES["right"] + (explanation.strip() if isinstance(explanation, str) else "")]
     detail = MESSAGES["detail_join"].join(details)
     if detail:
@@ -345,23 +340,22 @@ def _to_number(value: object, units: Iterable[str] = ()) -> float | None:
     return read_number(text, units)
 
 
-def _items(value: object, key: dict | None = None) -> tuple[list[object] | None, str | None]:
+def _items(value: object, view: KeyView | None = None) -> tuple[list[object] | None, str | None]:
     """The items of a collection answer, or None and the reason in Chinese.  A string is
-    split by Rule 7 (a piece that is no item of ``key`` again at 和/与/及; a run of letters
+    split by Rule 7 (a piece that is no item of the key again at 和/与/及; a run of letters
     into letters when the key's items are letters); a single number is a list of one."""
     text = _as_str(value)
     if text is not None:
         pieces: list[object] = []
-        letters = key is not None and all(_LETTER.match(s) for spellings in _options(key) for s in spellings)
         for piece in split_list(text):
-            run = split_letters(piece) if letters else None
+            run = split_letters(piece) if view is not None and view.letters else None
             if run:
                 pieces += run
                 continue
             parts = split_connectors(piece)
-            if len(parts) > 1 and key is not None:
-                item = _read_item(piece, key.get("units", ()))
-                if item is None or not any(_matches(key, opts, item) for opts in _options(key)):
+            if len(parts) > 1 and view is not None:
+                item = _read_item(piece, view.key.get("units", ()))
+                if item is None or not any(_matches(view, accepted, item) for accepted in view.items):
                     pieces += parts
                     continue
             pieces.append(piece)
@@ -395,98 +389,84 @@ def _count_phrase(missing: int, extra: int) -> list[str]:
     return parts
 
 
-# --- matching one item against a key's spellings ------------------------------------
-def _options(key: dict) -> list[list[str]]:
-    """The accepted spellings of each item of a set or sequence key."""
-    return [item if isinstance(item, list) else [item] for item in key["answer"]]
-
-
-def _spelling_matches(spelling: str, item: _Item) -> bool:
-    """Whether an item matches one spelling: in text form; as a number if the spelling is
-    written in digits (Rule 5); as a pid if it is written 'E.N' (Rule 6)."""
-    if item.form == text_form(spelling):
+# --- matching one item against what a key accepts ----------------------------------
+def _matches(view: KeyView, accepted, item: _Item) -> bool:
+    """Whether an item matches one item of the key: its text form, the number it reads
+    as (Rule 5, for a spelling written in digits), its pid (Rule 6), or an accepted form
+    framed by the key's frame phrases (Rule 4).  ``accepted`` is one of ``view.items``,
+    the clear forms or their sealed digests (:mod:`xinzhi.sealing`)."""
+    if ("form", item.form) in accepted:
         return True
-    if is_integer_id(spelling) and item.number is not None and item.number == float(spelling):
+    if item.number is not None and not math.isnan(item.number) and ("number", number_text(item.number)) in accepted:
         return True
-    return is_pid(spelling) and item.pid is not None and item.pid == read_pid(spelling)
-
-
-def _matches(key: dict, spellings: list, item: _Item) -> bool:
-    """Whether an item matches any of the spellings, or one framed by the key's frame
-    phrases (Rule 4)."""
-    words = [s for s in spellings if isinstance(s, str)]
-    if any(_spelling_matches(s, item) for s in words):
+    if item.pid is not None and ("pid", item.pid) in accepted:
         return True
-    frames = key.get("frame")
-    return bool(frames) and is_framed(item.form, [text_form(s) for s in words],
-                                      [text_form(f) for f in frames])
+    return framed_by(item.form, lambda form: ("form", form) in accepted,
+                     lambda phrase: ("frame", phrase) in view.frames, view.longest_frame)
 
 
-# --- graders: (key, answer) -> (ok, details in Chinese) -----------------------------
-def _grade_choice(key: dict, answer: object) -> tuple[bool, list[str]]:
-    accepted = key["answer"] if isinstance(key["answer"], list) else [key["answer"]]
+# --- graders: (key view, answer) -> (ok, details in Chinese) ------------------------
+def _grade(key: dict, answer: object) -> tuple[bool, list[str], KeyView]:
+    """Grade a non-blank answer against a well-formed key, clear or sealed."""
+    view = key_view(key)
+    ok, details = _GRADERS[key["kind"]](view, answer)
+    return ok, details, view
+
+
+def _grade_choice(view: KeyView, answer: object) -> tuple[bool, list[str]]:
     text = _as_str(answer)
     letter = read_letter(text) if text is not None else None
     if letter is None:
         return False, [MESSAGES["one_letter"]]
-    if letter in accepted:
+    if ("letter", letter) in view.items[0]:
         return True, []
-    options = key.get("options")
+    options = view.key.get("options")
     if isinstance(options, str) and letter not in options:
         return False, [MESSAGES["only_options"].format(options=MESSAGES["options_join"].join(options))]
     return False, []
 
 
-def _grade_text(key: dict, answer: object) -> tuple[bool, list[str]]:
+def _grade_text(view: KeyView, answer: object) -> tuple[bool, list[str]]:
     item = _read_item(answer)
     if item is None:
         return False, ["请用文字作答，写在引号里，例如 \"新质生产力\""]
-    return _matches(key, [key["answer"], *key.get("accept", [])], item), []
+    return _matches(view, view.items[0], item), []
 
 
-def _tolerance(key: dict, target: float) -> float:
-    absolute = key.get("tolerance", _DEFAULT_TOLERANCE)
-    relative = key.get("rel_tolerance", 0.0) * abs(target)
-    return max(absolute, relative)
-
-
-def _number_matches(key: dict, target: float, value: object) -> tuple[bool, list[str]]:
-    number = _to_number(value, key.get("units", ()))
+def _grade_number(view: KeyView, answer: object) -> tuple[bool, list[str]]:
+    number = _to_number(answer, view.key.get("units", ()))
     if number is None:
         return False, [MESSAGES["not_a_number"]]
     if math.isnan(number):
         return False, ["你的答案不是一个有效的数（NaN）"]
-    if abs(number - target) <= _tolerance(key, target):
+    if view.items[0].has_number(number, view.key):
         return True, []
-    return False, [MESSAGES["too_big"] if number > target else MESSAGES["too_small"]]
+    if view.target is None:  # a sealed key does not know which way the answer lies
+        return False, []
+    return False, [MESSAGES["too_big"] if number > view.target else MESSAGES["too_small"]]
 
 
-def _grade_number(key: dict, answer: object) -> tuple[bool, list[str]]:
-    return _number_matches(key, float(key["answer"]), answer)
-
-
-def _collection(key: dict, answer: object) -> tuple[list | None, int, str]:
+def _collection(view: KeyView, answer: object) -> tuple[list | None, int, str]:
     """The answer's items, read (None for an item that is not text or a number), and how
     many are not; or no items and the reason the answer is not a collection."""
-    items, reason = _items(answer, key)
+    items, reason = _items(answer, view)
     if items is None:
         return None, 0, reason or ""
-    units = key.get("units", ())
+    units = view.key.get("units", ())
     given = [_read_item(item, units) for item in items]
     return given, sum(1 for g in given if g is None), ""
 
 
-def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
-    given, invalid, reason = _collection(key, answer)
+def _grade_set(view: KeyView, answer: object) -> tuple[bool, list[str]]:
+    given, invalid, reason = _collection(view, answer)
     if given is None:
         return False, [reason]
-    options = _options(key)
-    found = [False] * len(options)
+    found = [False] * len(view.items)
     extra: set[str] = set()
     for item in given:
         if item is None or not item.form:
             continue
-        hits = [n for n, spellings in enumerate(options) if _matches(key, spellings, item)]
+        hits = [n for n, accepted in enumerate(view.items) if _matches(view, accepted, item)]
         for n in hits:
             found[n] = True
         if not hits:
@@ -498,18 +478,18 @@ def _grade_set(key: dict, answer: object) -> tuple[bool, list[str]]:
     return not (found.count(False) or extra or invalid), details
 
 
-def _grade_sequence(key: dict, answer: object) -> tuple[bool, list[str]]:
-    given, invalid, reason = _collection(key, answer)
+def _grade_sequence(view: KeyView, answer: object) -> tuple[bool, list[str]]:
+    given, invalid, reason = _collection(view, answer)
     if given is None:
         return False, [reason]
-    options = _options(key)
+    options = view.items
     if not invalid and len(given) == len(options):
-        right = [_matches(key, spellings, item) for spellings, item in zip(options, given)]
+        right = [_matches(view, accepted, item) for accepted, item in zip(options, given)]
         if all(right):
             return True, []
         unmatched = list(given)
-        for spellings in options:
-            hit = next((g for g in unmatched if _matches(key, spellings, g)), None)
+        for accepted in options:
+            hit = next((g for g in unmatched if _matches(view, accepted, g)), None)
             if hit is None:
                 break
             unmatched.remove(hit)
@@ -542,14 +522,14 @@ def _to_pid(value: object) -> str | None:
     return None if text is None else read_pid(text)
 
 
-def _grade_pid(key: dict, answer: object) -> tuple[bool, list[str]]:
+def _grade_pid(view: KeyView, answer: object) -> tuple[bool, list[str]]:
     pid = _to_pid(answer)
     if pid is None:
         return False, [MESSAGES["pid_form"]]
-    if pid == key["answer"]:
+    if ("pid", pid) in view.items[0]:
         return True, []
     details = []
-    if pid.split(".")[0] == key["answer"].split(".")[0]:
+    if ("essay", pid.split(".")[0]) in view.essay:
         details.append(MESSAGES["right_essay"])
     if isinstance(answer, float):
         details.append("段落编号请写成带引号的字符串，例如 \"3.10\"（写成数字 3.10 会变成 3.1）")
@@ -571,12 +551,14 @@ def _pid_items(answer: object) -> tuple[list[str] | None, int, str | None]:
     return [p for p in pids if p], sum(1 for p in pids if p is None), None
 
 
-def _grade_pids(key: dict, answer: object) -> tuple[bool, list[str]]:
+def _grade_pids(view: KeyView, answer: object) -> tuple[bool, list[str]]:
     pids, invalid, reason = _pid_items(answer)
     if pids is None:
         return False, [reason or ""]
-    given, expected = set(pids), set(key["answer"])
-    missing, extra = len(expected - given), len(given - expected)
+    given = set(pids)
+    hits = {pid: [n for n, accepted in enumerate(view.items) if ("pid", pid) in accepted] for pid in given}
+    found = {n for numbers in hits.values() for n in numbers}
+    missing, extra = len(view.items) - len(found), sum(1 for numbers in hits.values() if not numbers)
     details = [f"有 {invalid} 项不是段落编号"] if invalid else []
     details += _count_phrase(missing, extra)
     return not (missing or extra or invalid), details
@@ -584,14 +566,20 @@ def _grade_pids(key: dict, answer: object) -> tuple[bool, list[str]]:
 
 def _map_key(name: object, expected: list[str]) -> str | None:
     """The key of the answer that a student's key names, or the student's key in text
-    form if it names none; None if it is neither text nor a plain number."""
+    form if it names none; None if it is neither text nor a plain number.  (The names
+    are the question, readable in a sealed key too.)"""
     item = _read_item(name)
     if item is None:
         return None
-    return next((k for k in expected if _spelling_matches(k, item)), item.form)
+    for known in expected:
+        forms = spelling_forms(known)
+        if ("form", item.form) in forms or (item.number is not None and ("number", number_text(item.number)) in forms) \
+                or (item.pid is not None and ("pid", item.pid) in forms):
+            return known
+    return item.form
 
 
-def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
+def _grade_mapping(view: KeyView, answer: object) -> tuple[bool, list[str]]:
     if isinstance(answer, dict):
         pairs = list(itertools.islice(answer.items(), _MAX_ITEMS + 1))
     elif _is_array_like(answer) and type(answer).__name__ == "Series":
@@ -600,8 +588,8 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
         return False, ["请用字典作答，例如 {\"1\": 2, \"2\": 5}"]
     if len(pairs) > _MAX_ITEMS:
         return False, [f"项目太多（超过 {_MAX_ITEMS} 项）"]
-    expected = key["answer"]
-    names = list(expected)
+    names = view.names
+    expected = dict(zip(names, view.items))
     given: dict[str, object] = {}
     invalid = 0
     for k, v in pairs:
@@ -612,7 +600,7 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
             given[name] = v
     missing = sum(1 for k in names if k not in given)
     extra = sum(1 for k in given if k not in expected)
-    wrong = sum(1 for k in names if k in given and not _value_matches(key, expected[k], given[k]))
+    wrong = sum(1 for k in names if k in given and not _value_matches(view, expected[k], given[k]))
     details = [f"有 {invalid} 个键不是文字或整数"] if invalid else []
     if missing:
         details.append(MESSAGES["missing_keys"].format(n=missing))
@@ -623,13 +611,14 @@ def _grade_mapping(key: dict, answer: object) -> tuple[bool, list[str]]:
     return not (invalid or missing or extra or wrong), details
 
 
-def _value_matches(key: dict, target: object, value: object) -> bool:
-    options = target if isinstance(target, list) else [target]
-    for option in options:
-        if _is_plain_number(option) and _number_matches(key, float(option), value)[0]:
+def _value_matches(view: KeyView, accepted, value: object) -> bool:
+    units = view.key.get("units", ())
+    if accepted.has_numbers:
+        number = _to_number(value, units)
+        if number is not None and not math.isnan(number) and accepted.has_number(number, view.key):
             return True
-    item = _read_item(value, key.get("units", ()))
-    return item is not None and _matches(key, options, item)
+    item = _read_item(value, units)
+    return item is not None and _matches(view, accepted, item)
 
 
 _GRADERS = {

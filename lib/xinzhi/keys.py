@@ -98,6 +98,7 @@ from typing import Any
 
 from .answers import text_form
 from .errors import AnswerKeyError, LookupFailed
+from .sealing import SEALED_NAME, is_sealed_file, sealed_key_problems, sealed_keys_of
 
 __all__ = [
     "KINDS",
@@ -119,12 +120,16 @@ _LETTER = re.compile(r"^[A-Z]$")
 
 
 def keys_path() -> Path:
-    """The answer-key file, ``lib/xinzhi/data/answers.json``.
+    """The answer-key file, ``lib/xinzhi/data/answers.json``; in the wheel of the graded
+    handouts, which has no ``answers.json``, the sealed keys ``answers.sealed.json``
+    (:mod:`xinzhi.sealing`).
 
     >>> keys_path().name
     'answers.json'
     """
-    return Path(str(resources.files("xinzhi").joinpath("data", "answers.json")))
+    data = Path(str(resources.files("xinzhi").joinpath("data")))
+    clear, sealed = data / "answers.json", data / SEALED_NAME
+    return sealed if sealed.is_file() and not clear.exists() else clear
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,6 +144,8 @@ def _load() -> tuple[dict[str, Any], str | None]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         return {}, f"{path.name} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    if is_sealed_file(data):
+        return sealed_keys_of(data)
     if not isinstance(data, dict):
         return {}, f"{path.name} must hold a JSON object from exercise id to key"
     return data, None
@@ -148,6 +155,8 @@ def _load() -> tuple[dict[str, Any], str | None]:
 def _problems() -> dict[str, list[str]]:
     """Problems that stop a key from grading (check() refuses such a key)."""
     keys, _ = _load()
+    if _is_sealed(keys):
+        return {eid: sealed_key_problems(key) for eid, key in keys.items()}
     structure = _checked_structure(keys)
     return {eid: _key_problems(eid, key, structure.get(eid, [])) for eid, key in keys.items()}
 
@@ -181,6 +190,11 @@ def _checked_structure(keys: object) -> dict[str, list[str]]:
         except OSError:  # a read-only cache: check again next time
             pass
     return structure
+
+
+def _is_sealed(keys: dict) -> bool:
+    """Whether the loaded keys are sealed (the graded handouts' wheel)."""
+    return any(isinstance(key, dict) and "sealed" in key for key in keys.values())
 
 
 def reload_keys() -> None:
@@ -239,7 +253,7 @@ def validate_keys() -> list[str]:
         return [problem]
     lines = []
     for eid in sorted(keys, key=_id_order):
-        problems = _problems()[eid] or _example_problems(keys[eid])
+        problems = _problems()[eid] or ([] if _is_sealed(keys) else _example_problems(keys[eid]))
         lines += [f"{eid}: {p}" for p in problems]
     return lines
 
@@ -265,7 +279,7 @@ def _example_passes(key: dict, answer: object) -> bool:
     if _grading()._is_blank(answer):
         return False
     try:
-        return bool(_grading()._GRADERS[key["kind"]](key, answer)[0])
+        return bool(_grading()._grade(key, answer)[0])
     except Exception:
         return False
 
@@ -374,7 +388,7 @@ def _key_problems(eid: str, key: object, structure: list[str]) -> list[str]:
     if form:
         return problems + [form]
     try:
-        ok, _ = _grading()._GRADERS[kind](key, _canonical(kind, key["answer"]))
+        ok = _grading()._grade(key, _canonical(kind, key["answer"]))[0]
     except Exception as exc:  # report, never crash the validator
         return problems + [f"checking the key's own answer failed ({type(exc).__name__})"]
     if not ok:

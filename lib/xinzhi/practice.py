@@ -51,8 +51,9 @@ from typing import Any
 
 from . import answers as rules
 from .errors import ExportError
-from .exercises import _DEFAULT_TOLERANCE, MESSAGES, Verdict, check
+from .exercises import MESSAGES, Verdict, check
 from .keys import _id_order, answer_key, exercise_ids
+from .sealing import DEFAULT_TOLERANCE
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -113,7 +114,7 @@ def page_key(exercise_id: str) -> dict[str, Any]:
     for field in ("accept", "units", "frame", "options", "rel_tolerance"):
         if field in key:
             page[field] = key[field]
-    page["tolerance"] = key.get("tolerance", _DEFAULT_TOLERANCE)
+    page["tolerance"] = key.get("tolerance", DEFAULT_TOLERANCE)
     page["hint"] = _stripped(key, "hint")
     page["explanation"] = _stripped(key, "explanation")
     return page
