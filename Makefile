@@ -7,6 +7,10 @@ STAMP  := $(VENV)/.installed
 # axe-core (the browser tests' accessibility rules), from npm into the venv: pinned.
 AXE_VERSION := 4.14.1
 AXE_STAMP   := $(VENV)/npm/.axe-core-$(AXE_VERSION)
+# Lighthouse for `make bench` (tests/bench/run.py --only pages): pinned to the last
+# release line that runs on Debian's Node 20 (13.x needs Node 22).
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_STAMP   := $(VENV)/npm/.lighthouse-$(LIGHTHOUSE_VERSION)
 
 .PHONY: install axe test test-fast lab execute bench clean book serve student graded instructor dist pdf epub packets slides
 
@@ -38,6 +42,12 @@ $(AXE_STAMP):
 	@mkdir -p $(VENV)/npm
 	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 	@touch $(AXE_STAMP)
+
+# npm install --no-save keeps what the folder already has (axe-core) only when it is
+# named again, so both are named.
+$(LIGHTHOUSE_STAMP): $(AXE_STAMP)
+	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(VENV)/npm axe-core@$(AXE_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
+	@touch $(LIGHTHOUSE_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
@@ -105,7 +115,7 @@ dist: $(STAMP)
 	$(BIN)/python -m build --no-isolation --quiet --outdir dist .
 	$(BIN)/twine check --strict dist/*
 
-bench: $(STAMP)
+bench: $(STAMP) $(AXE_STAMP) $(LIGHTHOUSE_STAMP)
 	$(BIN)/python tests/bench/run.py
 
 clean:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import threading
@@ -27,9 +28,30 @@ CHROMIUM_FLAGS = [
 ]
 
 
+#: What a web host compresses (GitHub Pages, Netlify and nginx's usual settings do):
+#: text, not images or fonts, which are compressed already.
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map"}
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as a web host would: text gzip-compressed for a browser that
+    accepts it, so that what a page transfers is what a reader's phone would receive."""
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        path = Path(self.translate_path(self.path))
+        if path.suffix not in COMPRESSED or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().do_GET()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -127,3 +149,41 @@ def folder_page(browser):
 def outside_folder(requests: list[str]) -> list[str]:
     """The requests that left the folder."""
     return [u for u in requests if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
+
+
+# --- what a first visit costs -------------------------------------------------------------------
+#: A phone's screen, as Lighthouse's mobile preset sizes it.
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75, "is_mobile": True,
+         "has_touch": True}
+IMAGE_TYPES = ("image/",)
+
+
+def first_visit(browser, url: str) -> dict:
+    """Load ``url`` in a new phone-sized context (empty cache) until the network is idle
+    and a moment more; what it requested: ``requests``, ``transferred`` (bytes on the wire:
+    headers and bodies as sent, compressed where the server compresses),
+    ``transferred_images``, ``decoded`` (bodies uncompressed), ``urls``."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    seen: list = []
+    page.on("requestfinished", lambda request: seen.append(request))
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_timeout(300)
+        totals = {"requests": len(seen), "transferred": 0, "transferred_images": 0, "decoded": 0,
+                  "urls": [r.url for r in seen]}
+        for request in seen:
+            sizes = request.sizes()
+            wire = sizes["responseHeadersSize"] + max(sizes["responseBodySize"], 0)
+            response = request.response()
+            kind = (response.headers.get("content-type", "") if response else "")
+            totals["transferred"] += wire
+            if kind.startswith(IMAGE_TYPES):
+                totals["transferred_images"] += wire
+            try:
+                totals["decoded"] += len(response.body()) if response else 0
+            except Exception:  # a body the browser no longer holds (a redirect)
+                pass
+        return totals
+    finally:
+        context.close()

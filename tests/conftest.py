@@ -47,6 +47,7 @@ os.environ.pop("XINZHI_CACHE_DIR", None)  # the library's own default (under XDG
 #: Python processes: marked ``slow``; `make test-fast` leaves them out.
 SLOW_FILES = frozenset({
     "test_book.py",
+    "test_light.py",
     "test_browser.py",
     "test_packaging.py",
     "test_fonts.py",

@@ -419,15 +419,6 @@ def test_pages_load_nothing_from_other_sites(site):
     assert not external.search(chapter_html.split("<body")[0]), "the page head loads from another site"
 
 
-def test_math_is_served_from_the_site_itself(site):
-    pages_with_math = [p for p in site.rglob("*.html") if "mathjax" in p.read_text(encoding="utf-8")]
-    for html in pages_with_math:
-        for script in soup(html).find_all("script", src=True):
-            if "mathjax" in script["src"]:
-                assert not script["src"].startswith(("http", "//"))
-                assert (html.parent / script["src"].split("?")[0]).resolve().is_file()
-
-
 def test_site_and_page_sizes(site):
     sizes = {p: p.stat().st_size for p in site.rglob("*") if p.is_file()}
     total = sum(sizes.values())

@@ -144,22 +144,6 @@ def test_the_site_works_from_a_folder(server, browser):
     assert not errors, f"script errors when opened from a folder: {errors}"
 
 
-def test_math_renders_from_the_site_itself(server, browser):
-    """MathJax is served from _static (no CDN): a chapter with formulas typesets them."""
-    site, base = server
-    with_math = sorted(
-        p for p in (site / "notebooks").glob("*.html") if "mathjax/tex-chtml.js" in p.read_text(encoding="utf-8")
-    )
-    assert with_math, "no chapter loads MathJax: if the book has no formulas any more, drop this test"
-    visit = Visit(browser, base)
-    try:
-        page = visit.open(f"notebooks/{with_math[0].name}")
-        page.wait_for_selector("mjx-container", timeout=15000)
-        visit.check("math")
-    finally:
-        visit.close()
-
-
 def test_solutions_are_folded_until_asked_for(server, browser):
     site, base = server
     chapter = editions.chapter_notebooks()[0].stem
@@ -232,10 +216,9 @@ _AXE_START = """tags => {
     })));
 }"""
 _AXE_RESULT = "() => window.__xinzhiAxe"
-#: A page is ready once its fonts are in and MathJax (if the page has formulas) is done.
+#: A page is ready once its fonts are in (formulas are MathML: nothing to wait for).
 _READY = """async () => {
   await document.fonts.ready;
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
 }"""
 #: After a click: wait for the next frames, then for the transitions and animations it
 #: started (a fold fades in, a sidebar slides), so that axe-core sees the final colours.

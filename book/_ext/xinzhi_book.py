@@ -19,7 +19,7 @@ What it does, in build order:
 * ``build-finished``: the study site's downloads without the teacher's keys.
 
 The other concerns are extensions of their own, set up from here: ``xinzhi_theme`` (the
-themes' templates and interface as the book adjusts them, local MathJax),
+themes' templates and interface as the book adjusts them), ``xinzhi_light`` (light pages),
 ``xinzhi_practice`` (answer boxes, notes, 我的进度) and ``xinzhi_search`` (search
 snippets, the light search page).  English prose (a chapter's Abstract, the glossary's
 English terms) is marked ``lang="en"``.
@@ -569,6 +569,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         text=(lambda self, node: None, lambda self, node: None),
     )
     app.setup_extension("xinzhi_theme")
+    app.setup_extension("xinzhi_light")
     app.setup_extension("xinzhi_practice")
     app.setup_extension("xinzhi_search")
     app.setup_extension("xinzhi_print")

@@ -249,9 +249,15 @@ class ProgressDirective(SphinxDirective):
                     f'<td>{"自动检查" if auto else "讨论题"}</td>'
                     f'<td class="xinzhi-state">{STATES["none"] if auto else STATES["no-notes"]}</td></tr>'
                 )
+        checks = sum(1 for row in rows if 'data-kind="check"' in row)
+        notes = sum(1 for row in rows if 'data-kind="notes"' in row)
+        # The summary as the script writes it for an empty record, so that the page does
+        # not move when the script fills it in (xinzhi-practice.js, refresh()).
+        summary = (f"全书自动检查的练习 {checks} 道：已作答 0 道，答对 0 道；"
+                   f"讨论题 {notes} 道，写了笔记 0 道。")
         markup = (
             '<div class="xinzhi-progress" hidden>'
-            '<p class="xinzhi-progress-summary" role="status"></p>'
+            f'<p class="xinzhi-progress-summary" role="status">{summary}</p>'
             '<div class="xinzhi-progress-actions">'
             '<button type="button" class="btn xinzhi-export" data-format="json">导出答案与笔记（JSON）</button>'
             '<button type="button" class="btn xinzhi-export" data-format="markdown">导出为 Markdown</button>'
@@ -336,6 +342,9 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     }
     body = "window.XINZHI_PRACTICE = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") + ";"
     app.add_js_file(None, body=body)
+    # Scripts run after the page is drawn (xinzhi_light): this mark, set at once, lets the
+    # style sheet show the forms from the first paint, so nothing moves when they start.
+    app.add_js_file(None, body='document.documentElement.classList.add("xinzhi-js");', priority=1)
     if ids:
         app.add_js_file("xinzhi-check.js")
     app.add_js_file("xinzhi-practice.js")

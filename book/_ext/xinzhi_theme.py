@@ -7,43 +7,25 @@ the assets it serves itself (loaded by ``xinzhi_book``).
 * Pages: no thebe scripts (the book has no live code), the header buttons' tooltips in
   Chinese (an English one stops the build), names for the sidebar's fold toggles
   (``xinzhi_named_summaries``, used by ``book/_templates/sbt-sidebar-nav.html``).
-* MathJax from the book itself (sphinx-mathjax-offline), never from a CDN.
+* What pages load: no icon library script and the search index only on the search page
+  (template patches; why: ``xinzhi_light``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError, ExtensionError
+from sphinx.errors import ExtensionError
 
 import xinzhi
 import xinzhi_pages as pages
 
-#: MathJax 3 files a page with math needs: the combined TeX/CHTML component, its fonts,
-#: the TeX extensions it may autoload, and the menu's accessibility modules.
-_MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y", "ui", "adaptors")
-
-
-def _configure_mathjax(config: Any) -> None:
-    try:
-        import importlib
-
-        importlib.import_module("sphinx-mathjax-offline")
-    except ImportError:
-        raise ConfigError(
-            "the book serves MathJax itself (no CDN) from the package sphinx-mathjax-offline; "
-            "install the project's dev extras: make install"
-        ) from None
-    config.mathjax_path = "mathjax/tex-chtml.js"
-
-
-_FONTAWESOME_DEFER = "<script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}"
+_FONTAWESOME = "<script defer src=\"{{ pathto('_static/scripts/fontawesome.js', 1) }}"
 
 #: Templates of the two themes the book adjusts: (package, template path inside the
 #: package's theme folder, the name the themes include it by, [(exact text, replacement),
@@ -51,12 +33,23 @@ _FONTAWESOME_DEFER = "<script defer src=\"{{ pathto('_static/scripts/fontawesome
 #: replacements; a text that is no longer found exactly once (a new theme version) stops
 #: the build, so no adjustment lapses unseen.
 _THEME_PATCHES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
-    # pydata-sphinx-theme loads a 1.5 MB fontawesome.js with ``defer`` on every page,
-    # which holds back DOMContentLoaded (and so the search) by a few hundred
-    # milliseconds.  Its icons also come from the theme's CSS web fonts; the script only
-    # adds custom icons, so load it ``async``.
+    # pydata-sphinx-theme loads a 1.5 MB fontawesome.js on every page: the whole icon
+    # library as SVG, for custom icons the book does not use.  The icons come from the
+    # theme's icon fonts (cut down by xinzhi_light), so the script is not loaded at all.
     ("pydata_sphinx_theme", "static/webpack-macros.html", "static/webpack-macros.html", (
-        (_FONTAWESOME_DEFER, _FONTAWESOME_DEFER.replace("defer", "async")),
+        (_FONTAWESOME, "{% if false %}" + _FONTAWESOME),
+        ("<!-- Pre-loaded scripts that we'll load fully later -->", "{% endif %}"),
+        # theme.css only imports Sphinx's basic.css: one round trip more before the
+        # first paint.  Link basic.css itself.
+        ("<link href=\"{{ pathto('_static/styles/theme.css', 1) }}", "<link href=\"{{ pathto('_static/basic.css', 1) }}"),
+    )),
+    # The theme loads Sphinx's search scripts and the search index (0.3 MB) on every
+    # page, for its search-as-you-type option, which the book leaves off: the search box
+    # leads to the search page, which loads them itself.
+    ("pydata_sphinx_theme", "layout.html", "pydata_sphinx_theme/layout.html", (
+        ("<script src=\"{{ pathto('_static/searchtools.js', 1) | e }}\"></script>", ""),
+        ("<script src=\"{{ pathto('_static/language_data.js', 1) | e }}\"></script>", ""),
+        ("<script src=\"{{ pathto('searchindex.js', 1) | e }}\"></script>", ""),
     )),
     # The search button: its name is its visible text (axe's label-content-name-mismatch:
     # an aria-label of 搜索 hid the text "搜索 Ctrl+K"); the shortcut is announced as one.
@@ -231,23 +224,6 @@ def _named_summaries(html: Any) -> str:
     return str(soup)
 
 
-def on_build_finished(app: Sphinx, exc: Exception | None) -> None:
-    if exc is not None or app.builder.format != "html":
-        return
-    import importlib
-
-    source = Path(importlib.import_module("sphinx-mathjax-offline").__file__).parent / "static" / "mathjax"
-    target = Path(app.outdir) / "_static" / "mathjax"
-    for part in _MATHJAX_PARTS:
-        src, dst = source / part, target / part
-        if src.is_dir():
-            if not dst.is_dir():
-                shutil.copytree(src, dst)
-        elif src.is_file() and not dst.is_file():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-
-
 def static_digest(confdir: str | Path, static_paths: list[str]) -> str:
     """A digest of every file under the book's ``html_static_path`` folders.
 
@@ -285,13 +261,12 @@ def building_epub() -> bool:
 
 
 def configure(config: Any) -> None:
-    """At ``config-inited``: the patched templates first in ``templates_path``, MathJax
-    local; for the EPUB, the e-book theme's own templates only."""
+    """At ``config-inited``: the patched templates first in ``templates_path``; for the
+    EPUB, the e-book theme's own templates only."""
     if building_epub():
         config.templates_path = []
         return
     _templates(config)
-    _configure_mathjax(config)
 
 
 def on_builder_inited(app: Sphinx) -> None:
@@ -306,6 +281,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", on_html_page_context_early, priority=100)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("builder-inited", on_builder_inited)
-    app.connect("build-finished", on_build_finished)
     app.connect("env-get-outdated", on_env_get_outdated)
     return {"version": xinzhi.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -47,6 +47,7 @@ class Result:
     note: str = ""
     ours_cpu: list[float] | None = None  #: CPU seconds (user + system), one per run
     baseline_cpu: list[float] | None = None
+    at_least: bool = False  #: the goal is a floor (a score), not a ceiling
 
     @property
     def ratio(self) -> float | None:
@@ -65,7 +66,9 @@ class Result:
         if self.limit is None:
             return None
         value = self.ratio if self.baseline else statistics.median(self.ours)
-        return value is not None and value <= self.limit
+        if value is None:
+            return False
+        return value >= self.limit if self.at_least else value <= self.limit
 
 
 @dataclass
@@ -486,6 +489,83 @@ def bench_grade(args: argparse.Namespace, report: Report) -> None:
     )
 
 
+LIGHTHOUSE = ROOT / ".venv" / "npm" / "node_modules" / ".bin" / "lighthouse"
+
+
+def _page_kinds(site: Path) -> dict[str, str]:
+    """One page of each kind, the heaviest where there are several."""
+    def heaviest(pattern: str) -> str:
+        return str(max(site.glob(pattern), key=lambda p: p.stat().st_size).relative_to(site))
+
+    return {"home": "book/intro.html", "chapter": heaviest("notebooks/*.html"),
+            "reader": heaviest("book/_generated/reader/*.html"), "glossary": "book/glossary.html",
+            "search": "search.html"}
+
+
+def _lighthouse(url: str) -> dict[str, float]:
+    """Lighthouse's mobile preset (its default: simulated slow 4G and a 4x slower CPU) on
+    Debian's chromium, performance and accessibility."""
+    import json
+
+    result = subprocess.run(
+        [str(LIGHTHOUSE), url, "--output=json", "--quiet", "--only-categories=performance,accessibility",
+         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking"],
+        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, check=False,
+    )
+    if result.returncode != 0:
+        raise BenchError(f"lighthouse {url} failed: {result.stderr.strip().splitlines()[-3:]}")
+    data = json.loads(result.stdout)
+    audits = data["audits"]
+    return {"performance": 100 * data["categories"]["performance"]["score"],
+            "accessibility": 100 * data["categories"]["accessibility"]["score"],
+            "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
+            "tbt": audits["total-blocking-time"]["numericValue"] / 1000}
+
+
+@benchmark("pages", "light pages: first-visit bytes and requests, Lighthouse mobile scores, per page kind")
+def bench_pages(args: argparse.Namespace, report: Report) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from urllib.parse import quote
+
+    from _browser import first_visit, launch, serve
+
+    if not LIGHTHOUSE.exists():
+        raise BenchError(f"{LIGHTHOUSE} is missing: `make bench` installs it (npm lighthouse)")
+    with tempfile.TemporaryDirectory(prefix="xinzhi-bench-pages-") as tmp:
+        site = args.site
+        if site is None:
+            code = ("import sys; sys.path.insert(0, {book!r}); import editions; "
+                    "editions.build_html('study', {out!r}, fresh=True, quiet=True)")
+            run_process(code.format(book=str(ROOT / "book"), out=tmp), base_env())
+            site = Path(tmp) / "_build" / "html"
+        runs = max(1, min(args.runs, 3))
+        with serve(site) as (_, base), launch() as browser:
+            for kind, path in _page_kinds(site).items():
+                url = f"{base}/{quote(path)}"
+                visit = first_visit(browser, url)
+                text = (visit["transferred"] - visit["transferred_images"]) / 1000
+                report.results.append(Result(
+                    "pages", f"{kind}: first visit (KB)", [visit["transferred"] / 1000], goal="<= 1000 KB",
+                    limit=1000.0, note=f"{path}; {visit['requests']} requests; without images {text:.0f} KB "
+                    f"(goal <= 400); uncompressed {visit['decoded'] / 1000:.0f} KB"))
+                scores = [_lighthouse(url) for _ in range(runs)]
+                report.results.append(Result(
+                    "pages", f"{kind}: Lighthouse performance", [s["performance"] for s in scores],
+                    goal=">= 90", limit=90.0, at_least=True,
+                    note=f"accessibility {statistics.median(s['accessibility'] for s in scores):.0f} (goal 100)"))
+                report.results.append(Result(
+                    "pages", f"{kind}: largest contentful paint (s)", [s["lcp"] for s in scores]))
+                report.results.append(Result(
+                    "pages", f"{kind}: total blocking time (s)", [s["tbt"] for s in scores]))
+    report.notes.append(
+        "pages: the study edition built now (or --site), served by tests/_browser.py's local server, "
+        "which compresses text as web hosts do; first visit = a new phone-sized Chromium context until "
+        "the network is idle, bytes on the wire (headers and bodies); Lighthouse 12 (npm, pinned in the "
+        "Makefile), mobile preset, Debian's chromium, median of up to 3 runs; KB and scores, not seconds, "
+        "in the first columns of those rows."
+    )
+
+
 def _practice_bytes(site: Path) -> dict[str, int]:
     """What practice in the page adds to a chapter page: its forms and inline keys, and
     the two scripts."""
@@ -598,6 +678,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5,
                         help="repetitions of each timed process (default 5)")
     parser.add_argument("--list", action="store_true", help="name the benchmarks and stop")
+    parser.add_argument("--site", type=Path, default=None,
+                        help="pages: measure this built site (an HTML folder) instead of building "
+                        "the study edition now (e.g. an older build, for a before/after table)")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a goal is not met")
     args = parser.parse_args(argv)
