@@ -154,7 +154,8 @@ _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _LINK_CSS = re.compile(r'<link[^>]*href="([^"?]+\.css)[^"]*"[^>]*>')
 _SCRIPT = re.compile(r'<script[^>]*src="([^"?]+\.js)[^"]*"')
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
-_ICON = re.compile(r"\bfa-[a-z0-9-]+")
+# An icon's class name, not a file name such as fa-solid-900.woff2.
+_ICON = re.compile(r"\bfa-[a-z0-9-]+(?![.\w-])")
 
 
 def _pages(outdir: Path) -> list[Path]:
