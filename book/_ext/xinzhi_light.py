@@ -155,7 +155,7 @@ _LINK_CSS = re.compile(r'<link[^>]*href="([^"?]+\.css)[^"]*"[^>]*>')
 _SCRIPT = re.compile(r'<script[^>]*src="([^"?]+\.js)[^"]*"')
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
 # An icon's class name, not a file name such as fa-solid-900.woff2.
-_ICON = re.compile(r"\bfa-[a-z0-9-]+(?![.\w-])")
+ICON_NAME = re.compile(r"\bfa-[a-z0-9-]+(?![.\w-])")
 
 
 def _pages(outdir: Path) -> list[Path]:
@@ -317,7 +317,7 @@ def subset_icon_fonts(outdir: Path, texts: list[str], css: str) -> dict[str, tup
 
     icons = icon_codepoints(css)
     styles = set(re.findall(r"\.(fa-[a-z0-9-]+)\{", css)) | set(re.findall(r"\.(fa-[a-z0-9-]+)[,:\s>]", css))
-    used = {name for text in texts for name in _ICON.findall(text)}
+    used = {name for text in texts for name in ICON_NAME.findall(text)}
     unknown = sorted(n for n in used if n not in icons and n not in styles)
     if unknown:
         raise ExtensionError(
