@@ -84,7 +84,7 @@ def test_errors_are_one_family_and_keep_their_builtin_base(corpus, call, builtin
 # --- no private names of other packages -----------------------------------------------
 
 #: Our own modules, imported by name by the book and the tests.
-OWN = {"xinzhi", "editions", "xinzhi_pages", "xinzhi_book", "xinzhi_api", "xinzhi_practice", "xinzhi_search", "xinzhi_edition", "xinzhi_theme", "xinzhi_print", "xinzhi_epub", "printing", "packets", "_browser", "_book", "_envs", "_figures", "_answers",
+OWN = {"xinzhi", "editions", "xinzhi_pages", "xinzhi_book", "xinzhi_api", "xinzhi_practice", "xinzhi_search", "xinzhi_edition", "xinzhi_theme", "xinzhi_print", "xinzhi_epub", "printing", "packets", "_browser", "_book", "_envs", "_figures", "_answers", "xinzhi_light", "slides",
        "conftest", "__future__"}
 #: Where a private name must be used, the line says why after this marker.
 ALLOWED = "private-ok:"

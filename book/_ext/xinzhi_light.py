@@ -119,12 +119,12 @@ def lazy_images(body: str, size_of) -> str:
     return _IMG.sub(one, body)
 
 
-def _image_size(app: Sphinx, pagename: str, src: str) -> tuple[int, int] | None:
-    """The pixel size of a page's image, read from the source the builder copies."""
+def _image_size(app: Sphinx, sources: dict[str, str], src: str) -> tuple[int, int] | None:
+    """The pixel size of a page's image, read from the source the builder copies
+    (``sources``: the copied file's name to its source, from ``app.builder.images``)."""
     from PIL import Image
 
     name = src.split("?")[0].rsplit("/", 1)[-1]
-    sources = {Path(out).name: source for source, out in app.builder.images.items()}
     source = sources.get(name)
     if source is None or not name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
         return None
@@ -139,7 +139,8 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     if app.builder.name != "html":
         return
     if "body" in context:
-        context["body"] = lazy_images(context["body"], lambda src: _image_size(app, pagename, src))
+        sources = {Path(out).name: source for source, out in app.builder.images.items()}
+        context["body"] = lazy_images(context["body"], lambda src: _image_size(app, sources, src))
     # The icon font (a few KB once cut down) is asked for with the style sheets, not when
     # the first icon is drawn: arriving late, it moved the text below a table of icons
     # (a layout shift of 0.58 on 我的进度).

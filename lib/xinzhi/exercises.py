@@ -53,7 +53,7 @@ from .answers import (
     split_list,
     text_form,
 )
-from .sealing import KeyView, key_view, number_text, spelling_forms
+from .sealing import Accepted, KeyView, key_view, number_text, spelling_forms
 
 __all__ = ["check", "Verdict", "hint", "MESSAGES"]
 
@@ -390,19 +390,24 @@ def _count_phrase(missing: int, extra: int) -> list[str]:
 
 
 # --- matching one item against what a key accepts ----------------------------------
-def _matches(view: KeyView, accepted, item: _Item) -> bool:
-    """Whether an item matches one item of the key: its text form, the number it reads
-    as (Rule 5, for a spelling written in digits), its pid (Rule 6), or an accepted form
-    framed by the key's frame phrases (Rule 4).  ``accepted`` is one of ``view.items``,
-    the clear forms or their sealed digests (:mod:`xinzhi.sealing`)."""
+def _accepts(accepted, item: _Item) -> bool:
+    """Whether ``accepted`` (clear forms or their sealed digests, :mod:`xinzhi.sealing`)
+    holds the item's text form, the number it reads as (Rule 5, for a spelling written in
+    digits) or its pid (Rule 6)."""
     if ("form", item.form) in accepted:
         return True
     if item.number is not None and not math.isnan(item.number) and ("number", number_text(item.number)) in accepted:
         return True
-    if item.pid is not None and ("pid", item.pid) in accepted:
-        return True
-    return framed_by(item.form, lambda form: ("form", form) in accepted,
-                     lambda phrase: ("frame", phrase) in view.frames, view.longest_frame)
+    return item.pid is not None and ("pid", item.pid) in accepted
+
+
+def _matches(view: KeyView, accepted, item: _Item) -> bool:
+    """Whether an item matches one item of the key (``accepted``, one of ``view.items``):
+    as :func:`_accepts` says, or as an accepted form framed by the key's frame phrases
+    (Rule 4)."""
+    return _accepts(accepted, item) or framed_by(
+        item.form, lambda form: ("form", form) in accepted,
+        lambda phrase: ("frame", phrase) in view.frames, view.longest_frame)
 
 
 # --- graders: (key view, answer) -> (ok, details in Chinese) ------------------------
@@ -571,12 +576,7 @@ def _map_key(name: object, expected: list[str]) -> str | None:
     item = _read_item(name)
     if item is None:
         return None
-    for known in expected:
-        forms = spelling_forms(known)
-        if ("form", item.form) in forms or (item.number is not None and ("number", number_text(item.number)) in forms) \
-                or (item.pid is not None and ("pid", item.pid) in forms):
-            return known
-    return item.form
+    return next((known for known in expected if _accepts(Accepted(spelling_forms(known)), item)), item.form)
 
 
 def _grade_mapping(view: KeyView, answer: object) -> tuple[bool, list[str]]:

@@ -135,7 +135,7 @@ def spelling_forms(spelling: str) -> list[tuple[str, str]]:
 
 
 class Accepted:
-    """One item of a clear key: the forms it accepts, and its numeric answers.
+    """One item of a clear key: the forms it accepts (``forms``), and its numeric answers.
 
     >>> item = Accepted(spelling_forms("8"), numbers=[245.2])
     >>> ("number", "8.0") in item, item.has_number(245.6, {"tolerance": 0.5})
@@ -145,11 +145,11 @@ class Accepted:
     secret = None  # a clear key has nothing to unlock
 
     def __init__(self, forms: Iterable[tuple[str, str]], numbers: Iterable[float] = ()) -> None:
-        self._forms = frozenset(forms)
+        self.forms = frozenset(forms)
         self.numbers = tuple(float(n) for n in numbers)
 
     def __contains__(self, form: object) -> bool:
-        return form in self._forms
+        return form in self.forms
 
     @property
     def has_numbers(self) -> bool:
@@ -322,7 +322,7 @@ def seal_key(exercise_id: str, key: dict, salt: str | None = None) -> dict:
     for item in view.items:
         secret = secrets.token_bytes(16)
         item_secrets.append(secret)
-        forms = list(item._forms) + [("value", number_text(n)) for n in item.numbers]
+        forms = list(item.forms) + [("value", number_text(n)) for n in item.numbers]
         accepts = {_digest(salt, tag, text): _xor(secret, _pad(salt, tag, text, 16)).hex()
                    for tag, text in sorted(forms)}
         sealed_item: dict[str, Any] = {"accepts": accepts}
@@ -339,10 +339,10 @@ def seal_key(exercise_id: str, key: dict, salt: str | None = None) -> dict:
     if view.letters:
         sealed["letters"] = True
     if view.longest_frame:
-        sealed["frames"] = {_digest(salt, tag, text): "" for tag, text in sorted(view.frames._forms)}
+        sealed["frames"] = {_digest(salt, tag, text): "" for tag, text in sorted(view.frames.forms)}
         sealed["longest_frame"] = view.longest_frame
     if view.essay is not None:
-        sealed["essay"] = {_digest(salt, tag, text): "" for tag, text in view.essay._forms}
+        sealed["essay"] = {_digest(salt, tag, text): "" for tag, text in view.essay.forms}
     explanation = key.get("explanation")
     if isinstance(explanation, str) and explanation.strip():
         unlock = hashlib.sha256(b"".join(item_secrets)).digest()
@@ -354,6 +354,9 @@ def seal_key(exercise_id: str, key: dict, salt: str | None = None) -> dict:
 
 
 def _check_lookup(exercise_id: str, key: dict, number: float, decimals: int) -> None:
+    """Refuse a number key whose right answers would take too many lookups: the
+    candidates of an answer near the key's own (with room, since a student's number sets
+    the range looked up) must stay well under :data:`_MAX_CANDIDATES`."""
     span = 2 * tolerance(key, number) * 1.5 * 10**decimals
     if key.get("rel_tolerance", 0.0) >= 1 or span > _MAX_CANDIDATES / 10 or abs(number) * 10**decimals > 1e12:
         raise AnswerKeyError(
