@@ -49,8 +49,11 @@ $(LIGHTHOUSE_STAMP): $(AXE_STAMP)
 	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(VENV)/npm axe-core@$(AXE_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
 	@touch $(LIGHTHOUSE_STAMP)
 
+# JupyterLab on notebooks/ through `xinzhi lab` (lib/xinzhi/lab.py): the interface in
+# Chinese, no news, update or PyPI requests, opening on 00_导读.ipynb; prints the address
+# to open, and works as root too.  Its options: make lab LAB_OPTIONS="--port 9999 --no-browser"
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	@$(BIN)/xinzhi lab notebooks $(LAB_OPTIONS)
 
 # Re-run every notebook in place (outputs are committed; the book shows them as they
 # are), dropping volatile metadata so an unchanged result leaves nothing to commit.

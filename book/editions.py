@@ -73,9 +73,11 @@ STUDENT_README = """\
 
 一、在自己的电脑上（需要 Python 3.11 或更新版本）
 1. 解压本压缩包，在终端里进入解压出的 xinzhi-student 文件夹，运行一次：
-       pip install {wheel} jupyterlab
-   pip 会一并安装 pandas、jieba、matplotlib 等依赖（这一次需要联网）。
-2. 在这个文件夹里运行 jupyter lab，从 00_导读.ipynb 开始。
+       pip install {wheel} jupyterlab jupyterlab-language-pack-zh-CN
+   pip 会一并安装 pandas、jieba、matplotlib 等依赖和 JupyterLab 的中文界面（这一次需要联网）。
+2. 在这个文件夹里运行 xinzhi lab：它启动中文界面的 JupyterLab，打开 00_导读.ipynb，
+   终端里显示要打开的网址（按 Ctrl-C 停止）；启动后不弹窗，也不联网。
+   也可以照常运行 jupyter lab，只是界面语言和弹窗按你自己的 JupyterLab 设置。
 
 二、在学校的 JupyterHub 上
 1. 把整个 xinzhi-student 文件夹上传到 JupyterHub，包括 {wheel}。

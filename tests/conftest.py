@@ -33,6 +33,7 @@ FRESH_ENV = {
     "XDG_CACHE_HOME": str(FRESH / "cache"),
     "XDG_CONFIG_HOME": str(FRESH / "config"),
     "XDG_DATA_HOME": str(FRESH / "data"),
+    "XDG_STATE_HOME": str(FRESH / "state"),
     "IPYTHONDIR": str(FRESH / "ipython"),
     "JUPYTER_CONFIG_DIR": str(FRESH / "jupyter" / "config"),
     "JUPYTER_DATA_DIR": str(FRESH / "jupyter" / "data"),

@@ -40,6 +40,7 @@ examples:
   xinzhi keywords --essay 5         keywords of essay 5 (关键词, TF-IDF)
   xinzhi --corpus my.txt info       use another copy of the essays file
   xinzhi answers FILE.json          check a web-page export (我的进度 → 导出)
+  xinzhi lab notebooks              JupyterLab on the notebooks, in Chinese
 
 Run `xinzhi COMMAND --help` for the options of one command."""
 
@@ -205,6 +206,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=60, metavar="S", help="seconds each notebook cell may take (default 60)")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="notebooks run at once (default: the machine's cores)")
     p.set_defaults(func=cmd_grade)
+
+    p = add(
+        "lab", "JupyterLab on the notebooks, in Chinese, quiet and offline",
+        "Start JupyterLab on FOLDER with the book's settings (xinzhi.lab): the interface in "
+        "Simplified Chinese, no news or update checks, an extension manager that never "
+        "queries PyPI; it opens on 00_导读.ipynb when FOLDER has it. Prints the address "
+        "to open; Ctrl-C stops it. The server's log goes to a file, not the terminal.",
+        "examples:\n  xinzhi lab notebooks\n  xinzhi lab . --port 9999 --no-browser",
+    )
+    p.add_argument("folder", metavar="FOLDER", nargs="?", default=".", type=Path,
+                   help="the folder of the notebooks (default: this folder)")
+    p.add_argument("--port", type=_positive_int, metavar="N",
+                   help="the port to try first (default 8888; the next free one if taken)")
+    p.add_argument("--ip", metavar="ADDR",
+                   help="the address to listen on (default localhost; 0.0.0.0 in a container)")
+    p.add_argument("--no-browser", dest="browser", action="store_false",
+                   help="do not open a browser")
+    p.set_defaults(func=cmd_lab)
     return parser
 
 
@@ -371,6 +390,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     print(f"written: {len(written)} files in {args.out} (gradebook.csv, gradebook.xlsx, feedback/, "
           "summary.*, problems.csv)")
     return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    try:
+        return lab.run(args.folder, port=args.port, ip=args.ip, browser=args.browser)
+    except lab.LabError as exc:
+        raise CliError(str(exc)) from None
 
 
 # --- entry point ---------------------------------------------------------------------
