@@ -240,6 +240,15 @@ def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter():
                          if c.cell_type == "markdown")
             page.locator(".jp-NotebookPanel:visible h1", has_text=title).wait_for(timeout=60_000)
             assert CHAPTER in page.locator(".lm-TabBar-tabLabel").all_inner_texts()
+            # Its first two code cells (install-if-missing, imports and the corpus) run in
+            # the lab's kernel, each with Ctrl-Enter as a student would, without an error.
+            chapter = page.locator(".jp-NotebookPanel:visible")
+            for n, cell in enumerate(chapter.locator(".jp-CodeCell").all()[:2], start=1):
+                cell.locator(".cm-content").click()
+                page.keyboard.press("Control+Enter")
+                cell.locator(".jp-InputPrompt", has_text=f"[{n}]").wait_for(timeout=90_000)
+                outputs = cell.locator(".jp-OutputArea-output").all_inner_texts()
+                assert outputs == [], f"code cell {n} of {CHAPTER} printed {outputs}"
             page.wait_for_timeout(2000)  # JupyterLab asks about news a moment after it starts
             assert page.locator(".Toastify__toast").count() == 0, page.locator(".Toastify__toast").all_inner_texts()
             ARTIFACTS.mkdir(exist_ok=True)

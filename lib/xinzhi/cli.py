@@ -3,7 +3,8 @@
 ``xinzhi info`` lists the essays, ``xinzhi show 3.5`` prints a paragraph by its pid,
 ``xinzhi kwic``, ``xinzhi freq`` and ``xinzhi keywords`` run the analyses of
 :mod:`xinzhi.analysis`; ``xinzhi answers FILE`` checks the answers of a web-page export
-(:mod:`xinzhi.practice`).  Tables are aligned by display width, so Chinese (two terminal
+(:mod:`xinzhi.practice`), ``xinzhi grade`` grades a class (:mod:`xinzhi.grading`) and
+``xinzhi lab`` starts JupyterLab for the book (:mod:`xinzhi.lab`).  Tables are aligned by display width, so Chinese (two terminal
 columns a character) lines up with digits and Latin letters (one column).
 
 Start-up is kept quick: this module imports only the standard library and
@@ -116,10 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    def add(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    def add(name: str, summary: str, description: str, epilog: str, *,
+            reads_corpus: bool = True) -> argparse.ArgumentParser:
         return commands.add_parser(
             name, help=summary, description=description, epilog=epilog,
-            formatter_class=_HelpFormatter, parents=[common],
+            formatter_class=_HelpFormatter, parents=[common] if reads_corpus else [],
         )
 
     p = add(
@@ -214,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         "queries PyPI; it opens on 00_导读.ipynb when FOLDER has it. Prints the address "
         "to open; Ctrl-C stops it. The server's log goes to a file, not the terminal.",
         "examples:\n  xinzhi lab notebooks\n  xinzhi lab . --port 9999 --no-browser",
+        reads_corpus=False,
     )
     p.add_argument("folder", metavar="FOLDER", nargs="?", default=".", type=Path,
                    help="the folder of the notebooks (default: this folder)")
