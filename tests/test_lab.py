@@ -241,11 +241,16 @@ def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter():
             page.locator(".jp-NotebookPanel:visible h1", has_text=title).wait_for(timeout=60_000)
             assert CHAPTER in page.locator(".lm-TabBar-tabLabel").all_inner_texts()
             # Its first two code cells (install-if-missing, imports and the corpus) run in
-            # the lab's kernel, each with Ctrl-Enter as a student would, without an error.
+            # the lab's kernel, each selected and run with the toolbar's ▶ (运行这 1 个单元格…;
+            # a Ctrl-Enter pressed while the cell takes the focus is sometimes lost).
             chapter = page.locator(".jp-NotebookPanel:visible")
+            chapter.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+            run = chapter.locator("jp-button[data-command='notebook:run-cell-and-select-next']")
+            assert (run.get_attribute("title") or "").startswith("运行")
             for n, cell in enumerate(chapter.locator(".jp-CodeCell").all()[:2], start=1):
-                cell.locator(".cm-content").click()
-                page.keyboard.press("Control+Enter")
+                cell.locator(".jp-InputPrompt").click()
+                assert "jp-mod-active" in (cell.get_attribute("class") or "")
+                run.click()
                 cell.locator(".jp-InputPrompt", has_text=f"[{n}]").wait_for(timeout=90_000)
                 outputs = cell.locator(".jp-OutputArea-output").all_inner_texts()
                 assert outputs == [], f"code cell {n} of {CHAPTER} printed {outputs}"
