@@ -263,6 +263,8 @@ def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter():
     finally:
         err = server.stop()
     assert err == "", f"make lab wrote to stderr: {err}"
+    with socket.socket() as s:  # the server is gone, not left running without its launcher
+        s.bind(("127.0.0.1", port))
     expected = ["JupyterLab (中文界面) is running on", "    http://", "Press Ctrl-C to stop it.",
                 "JupyterLab stopped."]
     if os.geteuid() == 0:

@@ -28,6 +28,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from importlib.metadata import entry_points
 from importlib.util import find_spec
@@ -37,7 +38,7 @@ from urllib.parse import quote
 
 from .errors import XinzhiError
 
-__all__ = ["SETTINGS", "LANGUAGE_PACK", "LabError", "environment", "command", "first_page", "log_path", "run"]
+__all__ = ["SETTINGS", "LANGUAGE_PACK", "LOCALE", "LabError", "environment", "command", "first_page", "log_path", "run"]
 
 #: JupyterLab's settings for this book (Jupyter's config-folder layout).
 SETTINGS = Path(__file__).resolve().parent / "data" / "jupyter"
@@ -143,6 +144,19 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
+def _stop_on_signals() -> dict:
+    """SIGTERM and SIGHUP (a closed terminal) stop the server as Ctrl-C does; returns the
+    handlers they had.  Only the main thread may set handlers: elsewhere, none are set."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    return {sig: signal.signal(sig, stop) for sig in (getattr(signal, name) for name in names)}
+
+
 def run(folder: str | Path = ".", *, port: int | None = None, ip: str | None = None,
         browser: bool = True, out: TextIO | None = None) -> int:
     """Start JupyterLab on ``folder`` with the book's settings; return when it stops.
@@ -166,17 +180,13 @@ def run(folder: str | Path = ".", *, port: int | None = None, ip: str | None = N
     log = log_path()
     log.parent.mkdir(parents=True, exist_ok=True)
 
-    def stop_on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    stopping = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {sig: signal.signal(sig, stop_on_signal) for sig in stopping}
     with open(log, "w", encoding="utf-8") as log_file:
         server = subprocess.Popen(
             command(folder, token, port=port, ip=ip, browser=browser, as_root=as_root),
             cwd=folder, env=environment(), stdin=subprocess.DEVNULL, stdout=log_file,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
+    previous = _stop_on_signals()
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while (info := _server_info(server.pid)) is None:
