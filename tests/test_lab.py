@@ -166,7 +166,8 @@ class _MakeLab:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.stdout: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         for line in self.process.stdout:
@@ -190,10 +191,12 @@ class _MakeLab:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
         try:
-            _, err = self.process.communicate(timeout=60)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             raise
+        self.reader.join(timeout=10)  # stdout is read by the reader thread alone
+        err = self.process.stderr.read()
         while not self.lines.empty():
             self.stdout.append(self.lines.get())
         return err

@@ -4,8 +4,9 @@
 ``xinzhi kwic``, ``xinzhi freq`` and ``xinzhi keywords`` run the analyses of
 :mod:`xinzhi.analysis`; ``xinzhi answers FILE`` checks the answers of a web-page export
 (:mod:`xinzhi.practice`), ``xinzhi grade`` grades a class (:mod:`xinzhi.grading`) and
-``xinzhi lab`` starts JupyterLab for the book (:mod:`xinzhi.lab`).  Tables are aligned by display width, so Chinese (two terminal
-columns a character) lines up with digits and Latin letters (one column).
+``xinzhi lab`` starts JupyterLab for the book (:mod:`xinzhi.lab`).  Tables are aligned
+by display width, so Chinese (two terminal columns a character) lines up with digits and
+Latin letters (one column).
 
 Start-up is kept quick: this module imports only the standard library and
 :mod:`xinzhi.corpus`; pandas and jieba are imported inside the subcommands that need
