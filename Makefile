@@ -51,9 +51,11 @@ $(LIGHTHOUSE_STAMP): $(AXE_STAMP)
 
 # JupyterLab on notebooks/ through `xinzhi lab` (lib/xinzhi/lab.py): the interface in
 # Chinese, no news, update or PyPI requests, opening on 00_导读.ipynb; prints the address
-# to open, and works as root too.  Its options: make lab LAB_OPTIONS="--port 9999 --no-browser"
+# to open, and works as root too.  Its options: make lab LAB_OPTIONS="--port 9999 --no-browser";
+# another folder of the notebooks (a copy): make lab LAB_FOLDER=DIR
+LAB_FOLDER ?= notebooks
 lab: $(STAMP)
-	@$(BIN)/xinzhi lab notebooks $(LAB_OPTIONS)
+	@$(BIN)/xinzhi lab $(LAB_FOLDER) $(LAB_OPTIONS)
 
 # Re-run every notebook in place (outputs are committed; the book shows them as they
 # are), dropping volatile metadata so an unchanged result leaves nothing to commit.

@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -158,9 +159,10 @@ def _free_port() -> int:
 class _MakeLab:
     """`make lab` in its own process group, its output read line by line."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, folder: Path):
         self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"LAB_OPTIONS=--port {port} --no-browser"],
+            ["make", "--no-print-directory", "lab", f"LAB_FOLDER={folder}",
+             f"LAB_OPTIONS=--port {port} --no-browser"],
             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, start_new_session=True,
         )
@@ -202,10 +204,37 @@ class _MakeLab:
         return err
 
 
+def _run_cell(page, cell, run, count: int) -> None:
+    """Select ``cell`` and run it with the ``run`` button until its prompt shows ``count``.
+
+    Until the notebook's kernel has connected, JupyterLab clears a run instead of queuing
+    it (the prompt stays ``[ ]``), so the button is pressed again until the run is taken
+    (``[*]`` or the count); a run taken is never repeated.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    prompt = cell.locator(".jp-InputPrompt")
+    taken = re.compile(rf"\[(\*|{count})\]")
+    for _ in range(24):
+        prompt.click()
+        assert "jp-mod-active" in (cell.get_attribute("class") or "")
+        run.click()
+        try:
+            prompt.filter(has_text=taken).wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    prompt.filter(has_text=f"[{count}]").wait_for(timeout=90_000)
+
+
 @pytest.mark.slow
-def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter():
+def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter(tmp_path):
+    # The notebooks are copied, so that nothing JupyterLab saves (it autosaves every two
+    # minutes) can change the repository's.
+    folder = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", folder, ignore=shutil.ignore_patterns(".*"))
     port = _free_port()
-    server = _MakeLab(port)
+    server = _MakeLab(port, folder)
     try:
         address = server.address()
         parts = urlsplit(address)
@@ -243,20 +272,22 @@ def test_make_lab_is_chinese_quiet_offline_and_opens_a_chapter():
                          if c.cell_type == "markdown")
             page.locator(".jp-NotebookPanel:visible h1", has_text=title).wait_for(timeout=60_000)
             assert CHAPTER in page.locator(".lm-TabBar-tabLabel").all_inner_texts()
-            # Its first two code cells (install-if-missing, imports and the corpus) run in
-            # the lab's kernel, each selected and run with the toolbar's ▶ (运行这 1 个单元格…;
-            # a Ctrl-Enter pressed while the cell takes the focus is sometimes lost).
+            # Its first two code cells (install-if-missing; imports and the corpus) run in
+            # the lab's kernel with the toolbar's ▶ (运行这 1 个单元格…): the second first, so
+            # that each one's new count (1, 2) differs from the one committed with it (2, 1).
             chapter = page.locator(".jp-NotebookPanel:visible")
-            chapter.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
             run = chapter.locator("jp-button[data-command='notebook:run-cell-and-select-next']")
             assert (run.get_attribute("title") or "").startswith("运行")
-            for n, cell in enumerate(chapter.locator(".jp-CodeCell").all()[:2], start=1):
-                cell.locator(".jp-InputPrompt").click()
-                assert "jp-mod-active" in (cell.get_attribute("class") or "")
-                run.click()
-                cell.locator(".jp-InputPrompt", has_text=f"[{n}]").wait_for(timeout=90_000)
+            chapter.locator(".jp-CodeCell").nth(1).wait_for()
+            cells = chapter.locator(".jp-CodeCell").all()[:2]
+            committed = [c.execution_count for c in read_notebook(ROOT / "notebooks" / CHAPTER).cells
+                         if c.cell_type == "code"][:2]
+            for count, index in enumerate([1, 0], start=1):
+                cell = cells[index]
+                assert count != committed[index]
+                _run_cell(page, cell, run, count)
                 outputs = cell.locator(".jp-OutputArea-output").all_inner_texts()
-                assert outputs == [], f"code cell {n} of {CHAPTER} printed {outputs}"
+                assert outputs == [], f"code cell {index + 1} of {CHAPTER} printed {outputs}"
             page.wait_for_timeout(2000)  # JupyterLab asks about news a moment after it starts
             assert page.locator(".Toastify__toast").count() == 0, page.locator(".Toastify__toast").all_inner_texts()
             ARTIFACTS.mkdir(exist_ok=True)
