@@ -92,12 +92,6 @@ def test_the_chinese_interface_is_pinned_and_installed():
     assert lab.LOCALE in {ep.name for ep in entry_points(group="jupyterlab.languagepack")}
 
 
-def test_the_settings_ship_in_the_package():
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
-    assert "data/**/*" in data["xinzhi"]
-    assert lab.SETTINGS.is_relative_to(ROOT / "lib" / "xinzhi" / "data")
-
-
 # --- the launcher ------------------------------------------------------------------------
 
 def test_the_command_adds_allow_root_only_for_root(tmp_path):
